@@ -1,0 +1,45 @@
+"""Importing existing plans: text dumps like the sample, Word tables, CSV and Excel tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...core.errors import InputError
+from ...core.ratings import RatingIndex
+from .. import files
+from .grid import Grid, ImportedPlan, find_header, read_grid
+from .sources import csv_grid, docx_grids, text_grid, workbook_grids
+
+__all__ = ["ImportedPlan", "read_source"]
+
+
+def read_source(path: Path, index: RatingIndex, review: str | None = None) -> ImportedPlan:
+    """Read any supported plan; the first table with a recognisable header is the plan."""
+    kind = files.sniff(path)
+    if kind == files.CSV_OR_TEXT:
+        grids = [csv_grid(path) if path.suffix.lower() == ".csv" else text_grid(path)]
+    elif kind in {files.XLSX, files.XLSM}:
+        grids = workbook_grids(path)
+    elif kind == files.DOCX:
+        grids = docx_grids(path)
+    else:
+        raise InputError(
+            f"{path}: is {files.describe_kind(kind)}; import reads .txt, .csv, .xlsx and .docx plans "
+            f"(save other formats as one of those first)."
+        )
+    return read_grid(_first_plan(path, grids), index, review)
+
+
+def _first_plan(path: Path, grids: list[Grid]) -> Grid:
+    for grid in grids:
+        try:
+            find_header(grid)
+        except InputError:
+            continue
+        return grid
+    if len(grids) == 1:
+        find_header(grids[0])  # raises with the grid's own message
+    raise InputError(
+        f"{path}: has no table with a recognisable header row (looked for columns such as Ref, "
+        f"Recommendation, Actions, Progress/Comments, RAG Rating, Lead Agency, Target Date)."
+    )

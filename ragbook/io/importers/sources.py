@@ -1,0 +1,155 @@
+"""Turning each kind of source file into a ``Grid``: text dumps, CSV, Excel workbooks and Word tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ...core.errors import InputError
+from ..files import check_package
+from .grid import Grid, GridRow
+
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def decode_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: is not readable text (neither UTF-8 nor Windows-1252).")
+
+
+def text_grid(path: Path) -> Grid:
+    """Tab-separated text, as copied out of a Word or PDF table; CSV when the text has no tabs but commas."""
+    text = decode_text(path)
+    lines = text.splitlines()
+    if not any("\t" in line for line in lines) and any("," in line or ";" in line for line in lines):
+        return csv_grid(path, text)
+    rows = [GridRow(f"line {number}", tuple(line.split("\t"))) for number, line in enumerate(lines, start=1)]
+    return Grid(str(path), rows)
+
+
+def csv_grid(path: Path, text: str | None = None) -> Grid:
+    text = decode_text(path) if text is None else text
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = [GridRow(f"line {reader.line_num}", tuple(cells)) for cells in reader]
+    except csv.Error as exc:
+        raise InputError(f"{path}: is not a readable CSV table ({exc}).") from None
+    return Grid(str(path), rows)
+
+
+def workbook_grids(path: Path) -> list[Grid]:
+    """One grid per sheet (values only, via calamine: no formulas run, no styles read)."""
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415 - heavy import kept to this path
+
+    check_package(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error classes for every kind of broken file
+        raise InputError(f"{path}: cannot be read as a workbook ({exc}).") from None
+    grids = []
+    for name in book.sheet_names:
+        try:
+            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001 - as above
+            raise InputError(f"{path}: sheet '{name}' cannot be read ({exc}).") from None
+        rows = [
+            GridRow(f"sheet '{name}' row {number}", tuple(_cell_text(v) for v in row))
+            for number, row in enumerate(values, start=1)
+        ]
+        grids.append(Grid(f"{path} (sheet '{name}')", rows, title=name))
+    return grids
+
+
+def _cell_text(value: object) -> str:
+    from datetime import date, datetime  # noqa: PLC0415
+
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def docx_grids(path: Path) -> list[Grid]:
+    """One grid per Word table, with the paragraphs before it (the title) and after it (the legend).
+
+    A cell merged down across rows (a recommendation spanning its actions) is repeated into every row it
+    covers, as a reader of the printed table sees it.
+    """
+    import docx  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    check_package(path)
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for broken packages
+        raise InputError(f"{path}: cannot be read as a Word document ({exc}).") from None
+    body = document.element.body
+    grids: list[Grid] = []
+    before: list[GridRow] = []
+    paragraph_number = 0
+    table_number = 0
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph_number += 1
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if "\t" in text:
+                cells = tuple(text.split("\t"))
+            else:
+                cells = (text,)
+            row = GridRow(f"paragraph {paragraph_number}", cells)
+            if grids:
+                grids[-1].rows.append(row)
+            before.append(row)
+        elif child.tag == qn("w:tbl"):
+            table_number += 1
+            rows = _table_rows(child, table_number, qn)
+            grids.append(Grid(f"{path} (table {table_number})", before[-5:] + rows))
+            before = []
+    title = next((p.text for p in document.paragraphs if p.text.strip()), "")
+    for grid in grids:
+        grid.title = title
+    return grids
+
+
+def _table_rows(table, table_number: int, qn) -> list[GridRow]:
+    rows: list[GridRow] = []
+    above: dict[int, str] = {}
+    for row_number, tr in enumerate(table.iter(qn("w:tr")), start=1):
+        cells: list[str] = []
+        for tc in tr.iter(qn("w:tc")):
+            properties = tc.find(qn("w:tcPr"))
+            span = 1
+            merged_from_above = False
+            if properties is not None:
+                grid_span = properties.find(qn("w:gridSpan"))
+                if grid_span is not None:
+                    span = int(grid_span.get(qn("w:val"), "1"))
+                v_merge = properties.find(qn("w:vMerge"))
+                merged_from_above = v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue"
+            paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))]
+            text = "\n".join(paragraphs).strip()
+            column = len(cells)
+            if merged_from_above and not text:
+                text = above.get(column, "")
+            for offset in range(span):
+                above[column + offset] = text
+                cells.append(text if offset == 0 else "")
+        rows.append(GridRow(f"table {table_number} row {row_number}", tuple(cells)))
+    return rows

@@ -1,0 +1,57 @@
+"""Writing and reading single values the way the contract wants them, whatever a person typed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .contract import Column
+
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def put(cell: Cell, value: object, column: Column | None = None) -> None:
+    """Write ``value``; text always stays text (a progress note starting with ``=`` must never run as a formula)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value or None
+        formula_like = value.startswith("=")
+        if formula_like:
+            cell.data_type = "s"
+        if cell.quotePrefix != formula_like:
+            cell.quotePrefix = formula_like
+        return
+    cell.value = value
+    if isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT if value.time() != datetime.min.time() else DATE_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif column is not None and column.kind == "date" and value is None:
+        cell.number_format = DATE_FORMAT
+
+
+def text_of(value: object) -> str:
+    """A cell value as text: ``1.1`` stays ``1.1``, ``2`` (an int typed as a float) becomes ``2``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, "g")
+    if isinstance(value, datetime):
+        return f"{value:%d/%m/%Y}" if value.time() == datetime.min.time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def date_of(value: object) -> date | str | None:
+    """A date cell: a real date, or the text someone typed (kept so validation can name it)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return text_of(value).strip() or None

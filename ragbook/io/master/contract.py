@@ -1,0 +1,73 @@
+"""The workbook contract: sheet names, columns and widths that users, tests and returns rely on.
+
+Change nothing here without a migration: returns issued last quarter and formulas users wrote point at these
+names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    attribute: str | None = None  # the Action attribute a Register column holds
+    wrap: bool = False
+    kind: str = "text"  # text | date | datetime
+
+
+REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWINGS_CONF = (
+    "Register", "Rating Index", "Agencies", "Summary", "Exceptions", "Audit Log", "Returns", "xlwings.conf"
+)
+REGISTER_TABLE = "Register"
+
+REGISTER_COLUMNS = (
+    Column("Review", 12, "review", wrap=True),
+    Column("Ref", 6, "ref"),
+    Column("Recommendation", 40, "recommendation", wrap=True),
+    Column("Action", 36, "action", wrap=True),
+    Column("Lead Agency", 18, "lead_agency", wrap=True),
+    Column("Target Date", 12, "target_date", kind="date"),
+    Column("Revised Date", 12, "revised_date", kind="date"),
+    Column("Progress", 50, "progress", wrap=True),
+    Column("Evidence", 28, "evidence", wrap=True),
+    Column("RAG", 7, "rag"),
+    Column("Last Updated", 16, "last_updated", kind="datetime"),
+    Column("Updated By", 13, "updated_by", wrap=True),
+)
+RATING_INDEX_COLUMNS = (
+    Column("Code", 8), Column("Label", 12), Column("Meaning", 70, wrap=True), Column("Fill", 10), Column("Font", 10)
+)
+AGENCIES_COLUMNS = (Column("Agency", 40, wrap=True), Column("Contact", 28), Column("Email", 36))
+EXCEPTIONS_COLUMNS = (
+    Column("Severity", 10), Column("Rule", 26), Column("Review", 18, wrap=True), Column("Ref", 7),
+    Column("Field", 16), Column("Message", 90, wrap=True),
+)
+AUDIT_LOG_COLUMNS = (
+    Column("When", 17, kind="datetime"), Column("Source", 24, wrap=True), Column("Agency", 20, wrap=True),
+    Column("Review", 18, wrap=True), Column("Ref", 7), Column("Field", 14), Column("Old", 40, wrap=True),
+    Column("New", 40, wrap=True),
+)
+RETURNS_COLUMNS = (
+    Column("Return ID", 22), Column("Agency", 24, wrap=True), Column("Issued", 12, kind="date"),
+    Column("Due", 12, kind="date"), Column("Received", 12, kind="date"), Column("Status", 16),
+    Column("File", 40, wrap=True), Column("Notes", 60, wrap=True),
+)
+
+# Sheets that are lists under one header row, each kept as an Excel table of the same name (spaces removed).
+LIST_SHEETS = {
+    RATING_INDEX: RATING_INDEX_COLUMNS,
+    AGENCIES: AGENCIES_COLUMNS,
+    EXCEPTIONS: EXCEPTIONS_COLUMNS,
+    AUDIT_LOG: AUDIT_LOG_COLUMNS,
+    RETURNS: RETURNS_COLUMNS,
+}
+SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS)
+
+NOTE_AUTHOR = "ragbook"  # notes ragbook puts on cells carry this author, so it can take them away again
+
+
+def table_name(sheet: str) -> str:
+    return sheet.replace(" ", "")

@@ -1,0 +1,40 @@
+"""What the use cases need from a master workbook, whichever way it is reached.
+
+Two adapters implement ``Master``: ``io.master.workbook.MasterWorkbook`` (a file on disk, via openpyxl: the
+command line) and the live workbook in Excel (via xlwings: the ribbon buttons). The use cases in
+``services`` only ever talk to this protocol, so a button and its command do the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Protocol, Sequence
+
+from .core.model import Register
+from .core.ratings import RatingIndex
+from .core.rules import Finding
+
+
+class Master(Protocol):
+    @property
+    def name(self) -> str:
+        """How messages name the master (its file path or workbook name)."""
+
+    def read_register(self) -> Register: ...
+
+    def write_register(self, register: Register) -> None: ...
+
+    def write_index(self, index: RatingIndex) -> None: ...
+
+    def write_exceptions(self, findings: Sequence[Finding]) -> None: ...
+
+    def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int: ...
+
+    def apply_colours(self, register: Register) -> dict[str, int]: ...
+
+    def read_list(self, sheet: str) -> list[dict[str, object]]: ...
+
+    def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    def save(self) -> None: ...
