@@ -120,6 +120,9 @@ def docx_grids(path: Path) -> list[Grid]:
         elif child.tag == qn("w:tbl"):
             table_number += 1
             rows = _table_rows(child, table_number, qn)
+            if grids and rows and max(len(r.cells) for r in rows) <= 2:
+                # A two-column table after the plan is its rating key (label, meaning): it belongs to the plan.
+                grids[-1].rows.extend(rows)
             grids.append(Grid(f"{path} (table {table_number})", before[-5:] + rows))
             before = []
     title = next((p.text for p in document.paragraphs if p.text.strip()), "")

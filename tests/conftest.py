@@ -1,0 +1,36 @@
+"""Shared fixtures: the real sample plan, fresh masters written by the code, and plan files built for tests."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ragbook import services
+from ragbook.demo import sample_plan
+
+SAMPLE = sample_plan()
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def sample() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def sample_master(tmp_path: Path) -> Path:
+    """A master created from the sample plan, as `ragbook new PLAN --from SAMPLE` writes it."""
+    plan = tmp_path / "ActionPlan.xlsx"
+    services.new_plan(plan, SAMPLE)
+    return plan
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        pytest.skip("LibreOffice is not installed")
+    return path

@@ -1,0 +1,173 @@
+"""The command line: exact exit codes and one-sentence messages; a bad input never touches PLAN."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from ragbook.cli import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_new_from_the_sample_reports_the_import_and_every_repair(tmp_path, sample):
+    result = run("new", tmp_path / "plan.xlsx", "--from", sample)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == (f"Imported 18 actions of 'SCR Sam and Kyle' from {sample} into {tmp_path / 'plan.xlsx'}: "
+                        f"18 added, 0 updated, 0 unchanged.")
+    assert lines[1] == "21 repairs of what extraction broke:"
+    assert len([line for line in lines if line.startswith("  - ")]) == 21
+
+
+def test_validate_exits_1_when_the_plan_has_errors_and_prints_json(sample_master):
+    result = run("validate", sample_master, "--json", "--today", "26/11/2026")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert (data["actions"], data["errors"]) == (18, 5)
+    assert {"severity": "error", "rule": "action-blank", "review": "SCR Sam and Kyle", "ref": "2.1",
+            "field": "Action", "message": "The action is blank; write what will be done."} in data["findings"]
+
+
+def test_validate_prints_a_readable_summary_line(sample_master):
+    result = run("validate", sample_master, "--today", "26/11/2026")
+    assert result.exit_code == 1
+    assert "18 actions checked, 5 errors, 53 warnings" in " ".join(result.output.split())
+
+
+def test_colour_says_what_it_coloured(sample_master):
+    result = run("colour", sample_master)
+    assert (result.exit_code, result.output) == (
+        0, f"Coloured the ratings of {sample_master}: 13 Blue, 4 unrated or unknown, 1 Amber.\n")
+
+
+def test_a_missing_source_is_exit_2_with_one_sentence(tmp_path, sample_master):
+    before = sample_master.read_bytes()
+    result = CliRunner().invoke(cli, ["import", str(tmp_path / "nope.txt"), "--into", str(sample_master)])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path / 'nope.txt'}: no such file.\n")
+    assert sample_master.read_bytes() == before
+
+
+def bad_inputs(tmp_path):
+    prose = tmp_path / "letter.txt"
+    prose.write_text("Dear colleagues,\nplease find the plan attached.\n", encoding="utf-8")
+    headless = tmp_path / "numbers.xlsx"
+    book = Workbook()
+    book.active.append(["Quarter", "Total"])
+    book.active.append(["Q1", 4])
+    book.save(headless)
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(headless.read_bytes()[:300])
+    renamed = tmp_path / "image.docx"
+    renamed.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", b"<a>" + b" " * 50_000_000 + b"</a>")
+    dtd = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(headless) as src, zipfile.ZipFile(dtd, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE lolz [<!ENTITY lol "lol">]>', 1)
+            out.writestr(item, data)
+    return {
+        prose: f"{prose}: has no table with a recognisable header row (looked for columns such as Ref, "
+               f"Recommendation, Actions, Progress/Comments, RAG Rating, Lead Agency, Target Date).",
+        headless: f"{headless} (sheet 'Sheet'): has no table with a recognisable header row (looked for columns such as Ref, "
+                  f"Recommendation, Actions, Progress/Comments, RAG Rating, Lead Agency, Target Date).",
+        corrupt: f"{corrupt}: is damaged (it starts like a zip package but cannot be opened).",
+        renamed: f"{renamed}: is a binary file of unknown kind; import reads .txt, .csv, .xlsx and .docx plans "
+                 f"(save other formats as one of those first).",
+        empty: f"{empty}: is an empty file; import reads .txt, .csv, .xlsx and .docx plans (save other formats "
+               f"as one of those first).",
+        bomb: f"{bomb}: part xl/workbook.xml expands 48780-fold (a zip bomb); refused.",
+        dtd: f"{dtd}: part xl/workbook.xml declares a DTD or entities, which Office never writes; refused.",
+    }
+
+
+def test_every_bad_source_is_exit_2_one_sentence_and_plan_untouched(tmp_path, sample_master):
+    before = sample_master.read_bytes()
+    for source, message in bad_inputs(tmp_path).items():
+        result = CliRunner().invoke(cli, ["import", str(source), "--into", str(sample_master)])
+        assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n"), source.name
+        assert result.stdout == ""
+    assert sample_master.read_bytes() == before
+    assert not (sample_master.parent / "backups").exists()
+
+
+def test_new_from_a_bad_source_creates_no_plan(tmp_path):
+    prose = tmp_path / "letter.txt"
+    prose.write_text("Dear colleagues,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "plan.xlsx"), "--from", str(prose)])
+    assert result.exit_code == 2
+    assert not (tmp_path / "plan.xlsx").exists()
+
+
+def test_a_plan_that_is_not_a_workbook_is_refused(tmp_path, sample):
+    fake = tmp_path / "plan.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(fake)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {fake}: is a text file, not a ragbook master workbook.\n")
+
+
+def test_a_workbook_that_is_not_a_master_is_refused(tmp_path):
+    other = tmp_path / "budget.xlsx"
+    Workbook().save(other)
+    result = CliRunner().invoke(cli, ["colour", str(other)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {other}: has no 'Register' or 'Rating Index' sheet, so it is not a ragbook master; create one "
+           f"with 'ragbook new'.\n")
+
+
+def test_a_master_open_in_excel_is_exit_2_and_untouched(sample_master):
+    (sample_master.parent / ("~$" + sample_master.name)).write_bytes(b"owner")
+    before = sample_master.read_bytes()
+    result = CliRunner().invoke(cli, ["colour", str(sample_master)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {sample_master}: is open in Excel (its lock file ~$ActionPlan.xlsx exists); save and close it, "
+        f"then run the command again, or use the ribbon button inside Excel.\n")
+    assert sample_master.read_bytes() == before
+
+
+def test_new_refuses_to_overwrite(sample_master):
+    result = CliRunner().invoke(cli, ["new", str(sample_master)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {sample_master}: already exists; choose another name or import into it with 'ragbook import'.\n")
+
+
+def test_a_bad_date_option_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["validate", "x.xlsx", "--today", "someday"])
+    assert result.exit_code == 2
+    assert "'someday' is not a date such as 31/03/2026" in result.stderr
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "ragbook", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "ragbook demo" in result.stdout
+
+
+def test_the_demo_runs_the_journey_and_says_what_to_open(tmp_path):
+    result = run("demo", tmp_path / "demo")
+    assert result.exit_code == 0
+    assert (tmp_path / "demo" / "ActionPlan.xlsx").exists()
+    assert "Open " in result.output
