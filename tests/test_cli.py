@@ -56,6 +56,13 @@ def test_a_missing_source_is_exit_2_with_one_sentence(tmp_path, sample_master):
     assert sample_master.read_bytes() == before
 
 
+def encrypt(source, target, password: str) -> None:
+    import msoffcrypto.format.ooxml
+
+    with open(source, "rb") as plain, open(target, "wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, out)
+
+
 def ratio(path, member) -> int:
     info = zipfile.ZipFile(path).getinfo(member)
     return info.file_size // info.compress_size
@@ -86,7 +93,11 @@ def bad_inputs(tmp_path):
             if item.filename == "xl/workbook.xml":
                 data = b'<!DOCTYPE lolz [<!ENTITY lol "lol">]>' + data.split(b"?>", 1)[-1]
             out.writestr(item, data)
+    locked = tmp_path / "locked.xlsx"
+    encrypt(headless, locked, "s3cret")
     return {
+        locked: f"{locked}: is protected with a password to open; open it in Excel, remove the password (File > "
+                f"Info > Protect Workbook > Encrypt with Password) and try again.",
         prose: f"{prose}: has no table with a recognisable header row (looked for columns such as Ref, "
                f"Recommendation, Actions, Progress/Comments, RAG Rating, Lead Agency, Target Date).",
         headless: f"{headless} (sheet 'Sheet'): has no table with a recognisable header row (looked for columns such as Ref, "

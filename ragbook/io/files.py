@@ -51,6 +51,13 @@ def describe_kind(kind: str) -> str:
     }[kind]
 
 
+def refuse_password(path: Path) -> InputError:
+    return InputError(
+        f"{path}: is protected with a password to open; open it in Excel, remove the password (File > Info > "
+        f"Protect Workbook > Encrypt with Password) and try again."
+    )
+
+
 def sniff(path: Path) -> str:
     """The kind of ``path`` judged by its content (never its name)."""
     if not path.exists():

@@ -22,6 +22,8 @@ def read_source(path: Path, index: RatingIndex, review: str | None = None) -> Im
         grids = workbook_grids(path)
     elif kind == files.DOCX:
         grids = docx_grids(path)
+    elif kind == files.ENCRYPTED_OLE:
+        raise files.refuse_password(path)
     else:
         raise InputError(
             f"{path}: is {files.describe_kind(kind)}; import reads .txt, .csv, .xlsx and .docx plans "

@@ -29,7 +29,7 @@ from ...core.rules import FIELD_LABELS, Finding
 from . import contract as c
 from .cells import date_of, put, text_of
 from .save import check_not_open, save_atomically
-from ..files import XLSM, XLSX, check_package, describe_kind, sniff
+from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_package, describe_kind, refuse_password, sniff
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -61,6 +61,8 @@ class MasterWorkbook:
     def open(cls, path: Path) -> MasterWorkbook:
         check_not_open(path)
         kind = sniff(path)
+        if kind == ENCRYPTED_OLE:
+            raise refuse_password(path)
         if kind not in {XLSX, XLSM}:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
         check_package(path)
