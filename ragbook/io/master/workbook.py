@@ -195,10 +195,12 @@ class MasterWorkbook:
                 if cell.comment is not None and cell.comment.author == c.NOTE_AUTHOR:
                     cell.comment = None
         headers = _header_map(ws)
-        row_of = {action.key: number for number, action in enumerate(register.actions, start=2)}
+        row_of: dict[tuple[str, str], int] = {}
+        for number, action in enumerate(register.actions, start=2):
+            row_of.setdefault((action.review, action.ref), number)
         notes: dict[tuple[int, int], list[str]] = {}
         for f in findings:
-            row = next((n for key, n in row_of.items() if key.review == f.review and key.ref == f.ref), None)
+            row = row_of.get((f.review, f.ref))
             column = headers.get(f.field)
             if row is None or column is None:
                 continue
