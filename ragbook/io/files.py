@@ -145,11 +145,15 @@ def read_xml_part(path: Path, archive: zipfile.ZipFile, name: str, limit: int = 
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise UnsafeFileError(f"{path}: part {name} is larger than it claims; refused.")
+    refuse_dtd(path, name, data)
+    return data
+
+
+def refuse_dtd(path: Path, name: str, data: bytes) -> None:
     # XML keywords are case-sensitive, and a well-formed DTD can only stand in the prolog; searching the whole
     # part also catches one hidden after a long comment.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise UnsafeFileError(f"{path}: part {name} declares a DTD or entities, which Office never writes; refused.")
-    return data
 
 
 def check_package(path: Path) -> None:

@@ -16,6 +16,7 @@ class Column:
     attribute: str | None = None  # the Action attribute a Register column holds
     wrap: bool = False
     kind: str = "text"  # text | date | datetime
+    number_format: str = "General"  # "@" keeps what is typed as text (a ref 1.10 must not become 1.1)
 
 
 REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWINGS_CONF = (
@@ -25,7 +26,7 @@ REGISTER_TABLE = "Register"
 
 REGISTER_COLUMNS = (
     Column("Review", 12, "review", wrap=True),
-    Column("Ref", 6, "ref"),
+    Column("Ref", 6, "ref", number_format="@"),
     Column("Recommendation", 40, "recommendation", wrap=True),
     Column("Action", 36, "action", wrap=True),
     Column("Lead Agency", 18, "lead_agency", wrap=True),
@@ -64,6 +65,9 @@ LIST_SHEETS = {
     AUDIT_LOG: AUDIT_LOG_COLUMNS,
     RETURNS: RETURNS_COLUMNS,
 }
+# The list sheets that grow with the plan (thousands of rows): read with calamine and written as XML text
+# rather than through openpyxl's cell objects. Their cell formatting is ragbook's own, rewritten on every save.
+STREAMED_SHEETS = (REGISTER, EXCEPTIONS, AUDIT_LOG, RETURNS)
 SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS)
 
 NOTE_AUTHOR = "ragbook"  # notes ragbook puts on cells carry this author, so it can take them away again

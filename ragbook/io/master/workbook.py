@@ -1,47 +1,70 @@
-"""The master workbook on disk, read and written with openpyxl.
+"""The master workbook on disk.
 
 ``MasterWorkbook.open`` refuses a master Excel has open, a file that is not a workbook, and one missing a
 contract sheet, before anything is changed; ``save`` goes through ``save.save_atomically`` so a crash never
 leaves a half-written master. Both ``.xlsx`` and ``.xlsm`` masters are handled: an ``.xlsm`` is loaded with
 ``keep_vba`` so its VBA project and ribbon survive.
+
+The list sheets that grow with the plan (``contract.STREAMED_SHEETS``) are held as plain rows of values:
+read with python-calamine and written as XML text by ``sheetxml`` (see ``package`` for why). Everything else
+is an openpyxl workbook, loaded from a copy of the package in which those sheets hold only their header row.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from ...core.errors import InputError
-from ...core.model import Action, Agency, Register
+from ...core.model import Action, ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, Rating, RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
+from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
 from . import contract as c
+from . import package, sheetxml
 from .cells import date_of, put, text_of
 from .save import check_not_open, save_atomically
-from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_package, describe_kind, refuse_password, sniff
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-ERROR_NOTE_FILL = "FFC7CE"
+CENTRE = Alignment(horizontal="center", vertical="top")
+DATE_FORMAT, DATETIME_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+REGISTER_HEADER_HEIGHT = 30
+
+
+@dataclass
+class ListRows:
+    """A streamed sheet's content: its header texts and its rows of plain values (no styles)."""
+
+    headers: list[str]
+    rows: list[list[object]] = field(default_factory=list)
 
 
 @dataclass
 class MasterWorkbook:
     path: Path
     book: Workbook
+    lists: dict[str, ListRows] = field(default_factory=dict)
+    # Register columns a user added beyond the contract: their headers, and their values by action key.
+    extra_headers: list[str] = field(default_factory=list)
+    extra_values: dict[ActionKey, list[object]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -53,6 +76,8 @@ class MasterWorkbook:
         if path.suffix.lower() not in {".xlsx", ".xlsm"}:
             raise InputError(f"{path}: a master must be an .xlsx or .xlsm workbook.")
         master = cls(path, new_book())
+        for name in c.STREAMED_SHEETS:
+            master.lists[name] = ListRows([col.header for col in _columns(name)])
         master.write_index(index)
         master.write_register(Register(index))
         return master
@@ -65,10 +90,13 @@ class MasterWorkbook:
             raise refuse_password(path)
         if kind not in {XLSX, XLSM}:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
-        check_package(path)
+        original = path.read_bytes()
         try:
-            book = load_workbook(path, keep_vba=(kind == XLSM), rich_text=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+            with zipfile.ZipFile(io.BytesIO(original)) as archive:
+                check_zip_limits(path, archive)
+                copy = package.cut_list_sheets(path, archive, set(c.STREAMED_SHEETS), check=refuse_dtd)
+            book = load_workbook(io.BytesIO(copy.data), keep_vba=(kind == XLSM), rich_text=False)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
             raise InputError(f"{path}: cannot be opened as a workbook ({exc.__class__.__name__}: {exc}).") from None
         missing = [name for name in (c.REGISTER, c.RATING_INDEX) if name not in book.sheetnames]
         if missing:
@@ -76,10 +104,8 @@ class MasterWorkbook:
                              f"master; create one with 'ragbook new'.")
         master = cls(path, book)
         master._ensure_sheets()
+        master._read_streamed(original)
         return master
-
-    def save(self) -> None:
-        save_atomically(self.book, self.path, verify=_verify_saved)
 
     def _ensure_sheets(self) -> None:
         """Add any contract sheet an older master lacks (they are all lists, safe to add empty)."""
@@ -89,13 +115,34 @@ class MasterWorkbook:
         if c.SUMMARY not in self.book.sheetnames:
             self.book.create_sheet(c.SUMMARY, 1)
 
+    def _read_streamed(self, original: bytes) -> None:
+        from python_calamine import CalamineWorkbook  # noqa: PLC0415 - only needed when opening a master
+
+        try:
+            values = CalamineWorkbook.from_filelike(io.BytesIO(original))
+            for name in c.STREAMED_SHEETS:
+                if name not in values.sheet_names:
+                    self.lists[name] = ListRows([col.header for col in _columns(name)])
+                    continue
+                rows = values.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                headers = [text_of(v).strip() for v in rows[0]] if rows else []
+                while headers and not headers[-1]:
+                    headers.pop()
+                body = [list(r) for r in rows[1:] if any(v not in (None, "") for v in r)]
+                self.lists[name] = ListRows(headers or [col.header for col in _columns(name)], body)
+        except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for broken sheets
+            raise InputError(f"{self.path}: its sheets cannot be read ({exc}).") from None
+
+    def save(self) -> None:
+        save_atomically(_Writer(self), self.path, verify=_verify_saved)
+
     def sheet(self, name: str) -> Worksheet:
         return self.book[name]
 
     # ----------------------------------------------------------------- reading
     def read_index(self) -> RatingIndex:
         ratings = []
-        for row_number, row in self._list_rows(c.RATING_INDEX):
+        for row_number, row in self._openpyxl_rows(c.RATING_INDEX):
             code, label, meaning, fill, font = (text_of(row.get(h)).strip() for h in ("Code", "Label", "Meaning", "Fill", "Font"))
             if not code and not label:
                 continue
@@ -110,36 +157,53 @@ class MasterWorkbook:
 
     def read_agencies(self) -> list[Agency]:
         agencies = []
-        for _, row in self._list_rows(c.AGENCIES):
+        for _, row in self._openpyxl_rows(c.AGENCIES):
             name = text_of(row.get("Agency")).strip()
             if name:
                 agencies.append(Agency(name, text_of(row.get("Contact")).strip(), text_of(row.get("Email")).strip()))
         return agencies
 
     def read_register(self) -> Register:
-        ws = self.book[c.REGISTER]
-        headers = _header_map(ws)
-        missing = [col.header for col in c.REGISTER_COLUMNS if col.header not in headers]
+        content = self.lists[c.REGISTER]
+        positions = {header: i for i, header in reversed(list(enumerate(content.headers)))}
+        missing = [col.header for col in c.REGISTER_COLUMNS if col.header not in positions]
         if missing:
             raise InputError(f"{self.path}: sheet '{c.REGISTER}' has no {', '.join(missing)} column; restore the "
                              f"header row (row 1).")
+        contract_headers = {col.header for col in c.REGISTER_COLUMNS}
+        self.extra_headers = [h for h in content.headers if h and h not in contract_headers]
+        extra_positions = [positions[h] for h in self.extra_headers]
         actions = []
-        for values in ws.iter_rows(min_row=2, max_col=ws.max_column, values_only=True):
-            fields = {}
+        self.extra_values = {}
+        for values in content.rows:
+            def at(position: int) -> object:
+                return values[position] if position < len(values) else None
+
+            fields: dict[str, object] = {}
             for col in c.REGISTER_COLUMNS:
-                raw = values[headers[col.header] - 1] if headers[col.header] - 1 < len(values) else None
+                raw = at(positions[col.header])
                 if col.kind == "date":
                     fields[col.attribute] = date_of(raw)
                 elif col.kind == "datetime":
-                    fields[col.attribute] = raw if raw not in ("",) else None
+                    fields[col.attribute] = raw if raw != "" else None
                 else:
                     fields[col.attribute] = text_of(raw)
             if not any(v not in (None, "") for v in fields.values()):
                 continue
-            actions.append(Action(**fields))
+            action = Action(**fields)
+            actions.append(action)
+            if extra_positions:
+                self.extra_values[action.key] = [at(p) for p in extra_positions]
         return Register(self.read_index(), actions, self.read_agencies())
 
-    def _list_rows(self, sheet: str) -> Iterable[tuple[int, dict[str, object]]]:
+    def read_list(self, sheet: str) -> list[dict[str, object]]:
+        if sheet in self.lists:
+            headers = self.lists[sheet].headers
+            return [{h: (row[i] if i < len(row) else None) for i, h in enumerate(headers) if h}
+                    for row in self.lists[sheet].rows]
+        return [row for _, row in self._openpyxl_rows(sheet)]
+
+    def _openpyxl_rows(self, sheet: str) -> Iterable[tuple[int, dict[str, object]]]:
         ws = self.book[sheet]
         headers = _header_map(ws)
         for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
@@ -147,24 +211,23 @@ class MasterWorkbook:
                 continue
             yield number, {h: values[i - 1] for h, i in headers.items() if i - 1 < len(values)}
 
-    def read_list(self, sheet: str) -> list[dict[str, object]]:
-        return [row for _, row in self._list_rows(sheet)]
-
     # ----------------------------------------------------------------- writing
     def write_register(self, register: Register) -> None:
+        blank_extras = [None] * len(self.extra_headers)
+        rows = [
+            [getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] + self.extra_values.get(a.key, blank_extras)
+            for a in register.actions
+        ]
+        self.lists[c.REGISTER] = ListRows([col.header for col in c.REGISTER_COLUMNS] + self.extra_headers, rows)
         ws = self.book[c.REGISTER]
-        _write_rows(ws, c.REGISTER_COLUMNS, ([getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] for a in register.actions))
-        for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
-            row[0].number_format = "@"  # refs such as 1.10 must never turn into the number 1.1
-        _fit_table(ws, c.REGISTER_TABLE, len(c.REGISTER_COLUMNS), len(register.actions))
-        _fit_row_heights(ws, c.REGISTER_COLUMNS, register.actions)
-        self._date_validation(len(register.actions))
+        _fit_table(ws, c.REGISTER_TABLE, [col.header for col in c.REGISTER_COLUMNS], len(rows))
+        self._date_validation(len(rows))
         self.write_agencies(register.agencies)
 
     def write_index(self, index: RatingIndex) -> None:
         ws = self.book[c.RATING_INDEX]
         _write_rows(ws, c.RATING_INDEX_COLUMNS, ([r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings))
-        _fit_table(ws, c.table_name(c.RATING_INDEX), 5, len(index.ratings))
+        _fit_table(ws, c.table_name(c.RATING_INDEX), [col.header for col in c.RATING_INDEX_COLUMNS], len(index.ratings))
         for row_number, rating in enumerate(index.ratings, start=2):
             for col in (1, 2):
                 cell = ws.cell(row_number, col)
@@ -176,9 +239,13 @@ class MasterWorkbook:
 
     def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         columns = c.LIST_SHEETS[sheet]
-        ws = self.book[sheet]
-        count = _write_rows(ws, columns, rows)
-        _fit_table(ws, c.table_name(sheet), len(columns), count)
+        headers = [col.header for col in columns]
+        if sheet in c.STREAMED_SHEETS:
+            self.lists[sheet] = ListRows(headers, [list(r) for r in rows])
+            count = len(self.lists[sheet].rows)
+        else:
+            count = _write_rows(self.book[sheet], columns, rows)
+        _fit_table(self.book[sheet], c.table_name(sheet), headers, count)
 
     def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         existing = [[row.get(col.header) for col in c.LIST_SHEETS[sheet]] for row in self.read_list(sheet)]
@@ -190,21 +257,18 @@ class MasterWorkbook:
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
         """Put a note on each offending Register cell, and take away the notes of problems now fixed."""
         ws = self.book[c.REGISTER]
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == c.NOTE_AUTHOR:
-                    cell.comment = None
-        headers = _header_map(ws)
+        for cell in list(ws._cells.values()):  # a streamed sheet holds only its header and noted cells
+            if cell.comment is not None and cell.comment.author == c.NOTE_AUTHOR:
+                cell.comment = None
+        column_of = {col.header: position for position, col in enumerate(c.REGISTER_COLUMNS, start=1)}
         row_of: dict[tuple[str, str], int] = {}
         for number, action in enumerate(register.actions, start=2):
             row_of.setdefault((action.review, action.ref), number)
         notes: dict[tuple[int, int], list[str]] = {}
         for f in findings:
-            row = row_of.get((f.review, f.ref))
-            column = headers.get(f.field)
-            if row is None or column is None:
-                continue
-            notes.setdefault((row, column), []).append(f"{f.severity.upper()} {f.rule}: {f.message}")
+            row, column = row_of.get((f.review, f.ref)), column_of.get(f.field)
+            if row is not None and column is not None:
+                notes.setdefault((row, column), []).append(f"{f.severity.upper()} {f.rule}: {f.message}")
         for (row, column), lines in notes.items():
             note = Comment("\n".join(lines), c.NOTE_AUTHOR)
             note.width, note.height = 320, 40 + 30 * len(lines)
@@ -212,28 +276,22 @@ class MasterWorkbook:
         return len(notes)
 
     def apply_colours(self, register: Register) -> dict[str, int]:
-        """Colour every rating from the index, add the dropdown and the live recolouring rules."""
+        """Add the ratings dropdown and live recolouring rules, and repaint the index; count the ratings.
+
+        The rating cells themselves take their colours from the index on every save (see ``_Writer``).
+        """
         ws = self.book[c.REGISTER]
         index = register.index
-        column = _header_map(ws)[FIELD_LABELS["rag"]]
+        column = [col.attribute for col in c.REGISTER_COLUMNS].index("rag") + 1
         letter = get_column_letter(column)
-        last = max(len(register.actions) + 1, 2)
+        area = f"{letter}2:{letter}{max(len(register.actions) + 1, 2)}"
         counts: dict[str, int] = {}
-        for row in ws.iter_rows(min_row=2, max_row=len(register.actions) + 1, min_col=column, max_col=column):
-            cell = row[0]
-            rating = index.get(text_of(cell.value).strip())
-            if rating is None:
-                cell.fill = PatternFill(fill_type=None)
-                cell.font = Font()
-                counts["unrated or unknown"] = counts.get("unrated or unknown", 0) + 1
-            else:
-                cell.fill = PatternFill("solid", fgColor=rating.fill)
-                cell.font = Font(color=rating.font, bold=True)
-                counts[rating.label] = counts.get(rating.label, 0) + 1
-            cell.alignment = Alignment(horizontal="center", vertical="top")
-        area = f"{letter}2:{letter}{last}"
-        _replace_rating_rules(ws, letter, area, index)
-        _replace_validation(ws, letter, DataValidation(
+        for action in register.actions:
+            rating = index.get(action.rag.strip())
+            label = rating.label if rating else "unrated or unknown"
+            counts[label] = counts.get(label, 0) + 1
+        _replace_rating_rules(ws, column, area, index)
+        _replace_validation(ws, column, DataValidation(
             type="list", formula1=_list_formula(index), allow_blank=True, showErrorMessage=True,
             errorTitle="Rating", error=f"Choose one of the ratings on the {c.RATING_INDEX} sheet.",
             promptTitle="Rating", prompt=" / ".join(f"{r.code} = {r.label}" for r in index.ratings),
@@ -243,13 +301,113 @@ class MasterWorkbook:
 
     def _date_validation(self, rows: int) -> None:
         ws = self.book[c.REGISTER]
-        headers = _header_map(ws)
-        for header in (FIELD_LABELS["target_date"], FIELD_LABELS["revised_date"]):
-            letter = get_column_letter(headers[header])
-            _replace_validation(ws, letter, DataValidation(
+        for attribute in ("target_date", "revised_date"):
+            column = [col.attribute for col in c.REGISTER_COLUMNS].index(attribute) + 1
+            letter = get_column_letter(column)
+            _replace_validation(ws, column, DataValidation(
                 type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
                 showErrorMessage=True, errorTitle="Date", error="Enter a date, such as 31/03/2026.",
                 sqref=f"{letter}2:{letter}{max(rows + 1, 2)}"))
+
+
+class _Writer:
+    """Saves a master: openpyxl writes every part uncompressed in memory, the streamed sheets' rows are put in
+    as XML text, and the package is compressed once into the target file."""
+
+    def __init__(self, master: MasterWorkbook) -> None:
+        self.master = master
+
+    def save(self, target: Path) -> None:
+        book = self.master.book
+        data = {}
+        for name in c.STREAMED_SHEETS:
+            data[name] = self._prepare(name)
+        book.properties.modified = datetime.now().replace(microsecond=0)
+        buffer = io.BytesIO()
+        archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
+        ExcelWriter(book, archive).save()
+        stored = buffer.getvalue()
+        replacements = {}
+        with zipfile.ZipFile(io.BytesIO(stored)) as written:
+            for name, (sheet_data, dimension) in data.items():
+                part = book[name].path.lstrip("/")
+                replacements[part] = package.with_sheet_data(written.read(part), sheet_data, dimension)
+        package.repack(stored, replacements, target)
+
+    def _prepare(self, name: str) -> tuple[bytes, str]:
+        master, book = self.master, self.master.book
+        ws = book[name]
+        content = master.lists[name]
+        columns = _columns(name)
+        width = max(len(content.headers), len(columns))
+        header_style = ws.cell(1, 1).style_id if ws.cell(1, 1).has_style else _style_id(book, font=HEADER_FONT, fill=HEADER_FILL)
+        for position, header in enumerate(content.headers, start=1):
+            ws.cell(1, position).value = header  # the table's column names are taken from these cells
+        header = [(h, header_style) for h in content.headers]
+        styles = [_column_style(book, columns[i] if i < len(columns) else None) for i in range(width)]
+        heights = overrides = None
+        header_height = ws.row_dimensions[1].height
+        if name == c.REGISTER:
+            index = master.read_index()
+            rating_styles = {
+                r.code: _style_id(book, fill=PatternFill("solid", fgColor=r.fill), font=Font(color=r.font, bold=True),
+                                  alignment=CENTRE)
+                for r in index.ratings
+            }
+            rag_at = [col.attribute for col in c.REGISTER_COLUMNS].index("rag")
+            plain_rag = _style_id(book, alignment=CENTRE)
+
+            def overrides(position: int, value: object) -> int | None:
+                if position != rag_at:
+                    return None
+                return rating_styles.get(str(value).strip(), plain_rag) if isinstance(value, str) else plain_rag
+
+            heights = _row_height
+            header_height = header_height or REGISTER_HEADER_HEIGHT
+        xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
+        dimension = f"A1:{get_column_letter(max(width, 1))}{count + 1}"
+        return xml, dimension
+
+
+def _columns(sheet: str) -> Sequence[c.Column]:
+    return c.REGISTER_COLUMNS if sheet == c.REGISTER else c.LIST_SHEETS[sheet]
+
+
+def _style_id(book: Workbook, **style: object) -> int:
+    """The cellXfs index openpyxl will write for this combination of font, fill, alignment and format."""
+    cell = Cell(book.active)
+    for attribute, value in style.items():
+        setattr(cell, attribute, value)
+    return cell.style_id
+
+
+def _column_style(book: Workbook, column: c.Column | None) -> sheetxml.ColumnStyle:
+    alignment = WRAP if column is not None and column.wrap else TOP
+    text_format = column.number_format if column is not None else "General"
+    return sheetxml.ColumnStyle(
+        text=_style_id(book, alignment=alignment, number_format=text_format),
+        quoted=_style_id(book, alignment=alignment, number_format=text_format, quotePrefix=True),
+        date=_style_id(book, alignment=alignment, number_format=DATE_FORMAT),
+        datetime=_style_id(book, alignment=alignment, number_format=DATETIME_FORMAT),
+    )
+
+
+_WRAPPED = [(position, int(col.width * 1.15)) for position, col in enumerate(c.REGISTER_COLUMNS) if col.wrap]
+
+
+def _row_height(values: Sequence[object]) -> float:
+    """Tall enough for the row's wrapped text: not every spreadsheet program fits rows on opening."""
+    lines = 1
+    for position, chars_per_line in _WRAPPED:
+        value = values[position]
+        if type(value) is not str or len(value) <= chars_per_line and "\n" not in value:
+            continue
+        if "\n" in value:
+            needed = sum(max(1, -(-len(part) // chars_per_line)) for part in value.split("\n"))
+        else:
+            needed = -(-len(value) // chars_per_line)
+        lines = max(lines, needed)
+    return min(409, 15 * lines + 3)
 
 
 def _list_formula(index: RatingIndex) -> str:
@@ -257,11 +415,16 @@ def _list_formula(index: RatingIndex) -> str:
     return '"' + ",".join(index.codes) + '"'
 
 
-def _replace_rating_rules(ws: Worksheet, letter: str, area: str, index: RatingIndex) -> None:
+def _only_column(sqref: object, column: int) -> bool:
+    ranges = list(getattr(sqref, "ranges", []))
+    return bool(ranges) and all(r.min_col == r.max_col == column for r in ranges)
+
+
+def _replace_rating_rules(ws: Worksheet, column: int, area: str, index: RatingIndex) -> None:
     """Drop earlier colour rules on the rating column (ragbook's own) and add one rule per rating."""
     kept = type(ws.conditional_formatting)()
     for rng in ws.conditional_formatting:
-        if not str(rng.sqref).startswith(f"{letter}2:"):
+        if not _only_column(rng.sqref, column):
             for rule in rng.rules:
                 kept.add(str(rng.sqref), rule)
     ws.conditional_formatting = kept
@@ -273,9 +436,9 @@ def _replace_rating_rules(ws: Worksheet, letter: str, area: str, index: RatingIn
             font=Font(color=rating.font, bold=True)))
 
 
-def _replace_validation(ws: Worksheet, letter: str, validation: DataValidation) -> None:
+def _replace_validation(ws: Worksheet, column: int, validation: DataValidation) -> None:
     ws.data_validations.dataValidation = [
-        dv for dv in ws.data_validations.dataValidation if not str(dv.sqref).startswith(f"{letter}2:")
+        dv for dv in ws.data_validations.dataValidation if not _only_column(dv.sqref, column)
     ]
     ws.add_data_validation(validation)
 
@@ -289,7 +452,7 @@ def _header_map(ws: Worksheet) -> dict[str, int]:
 
 
 def _write_rows(ws: Worksheet, columns: Sequence[c.Column], rows: Iterable[Sequence[object]]) -> int:
-    """Replace every row under the header with ``rows``, styled by column; returns how many were written."""
+    """Replace every row under the header of a small openpyxl sheet with ``rows``; returns how many."""
     old_last = ws.max_row
     count = 0
     for count, values in enumerate(rows, start=1):
@@ -302,26 +465,16 @@ def _write_rows(ws: Worksheet, columns: Sequence[c.Column], rows: Iterable[Seque
     return count
 
 
-def _fit_row_heights(ws: Worksheet, columns: Sequence[c.Column], actions: Sequence[Action]) -> None:
-    """Set each row tall enough for its wrapped text: not every spreadsheet program fits rows on opening."""
-    wrapped = [col for col in columns if col.wrap]
-    for number, action in enumerate(actions, start=2):
-        lines = 1
-        for col in wrapped:
-            text = text_of(getattr(action, col.attribute))
-            chars_per_line = max(col.width * 1.15, 1)
-            lines = max(lines, sum(max(1, -(-len(part) // int(chars_per_line))) for part in text.split("\n")))
-        ws.row_dimensions[number].height = min(409, 15 * lines + 3)
-
-
-def _fit_table(ws: Worksheet, name: str, width: int, rows: int) -> None:
-    ref = f"A1:{get_column_letter(width)}{max(rows + 1, 2)}"
+def _fit_table(ws: Worksheet, name: str, headers: Sequence[str], rows: int) -> None:
+    ref = f"A1:{get_column_letter(len(headers))}{max(rows + 1, 2)}"
     table = ws.tables.get(name)
     if table is None:
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
     table.ref = ref
+    # Named explicitly: left empty, openpyxl would build a cell object for every cell of the table to find them.
+    table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
     if table.autoFilter is not None:
         table.autoFilter.ref = ref
 
@@ -346,7 +499,7 @@ def _style_sheet(ws: Worksheet, columns: Sequence[c.Column]) -> None:
 def _make_list_sheet(book: Workbook, name: str, columns: Sequence[c.Column]) -> Worksheet:
     ws = book.create_sheet(name)
     _style_sheet(ws, columns)
-    _fit_table(ws, c.table_name(name), len(columns), 0)
+    _fit_table(ws, c.table_name(name), [col.header for col in columns], 0)
     return ws
 
 
@@ -357,8 +510,8 @@ def new_book() -> Workbook:
     register.title = c.REGISTER
     _style_sheet(register, c.REGISTER_COLUMNS)
     register.freeze_panes = "C2"
-    register.row_dimensions[1].height = 30
-    _fit_table(register, c.REGISTER_TABLE, len(c.REGISTER_COLUMNS), 0)
+    register.row_dimensions[1].height = REGISTER_HEADER_HEIGHT
+    _fit_table(register, c.REGISTER_TABLE, [col.header for col in c.REGISTER_COLUMNS], 0)
     summary = book.create_sheet(c.SUMMARY)
     summary["A1"] = "Summary"
     summary["A1"].font = Font(bold=True, size=14)
@@ -370,7 +523,11 @@ def new_book() -> Workbook:
 
 
 def _verify_saved(path: Path) -> None:
-    """The file just written must open and hold the Register header, or the old master is kept."""
+    """The file just written must be an intact package holding the Register header, or the old master is kept."""
+    with zipfile.ZipFile(path) as archive:
+        broken = archive.testzip()
+        if broken is not None:
+            raise InputError(f"{path}: part {broken} of the written file is damaged.")
     book = load_workbook(path, read_only=True, keep_vba=False)
     try:
         if c.REGISTER not in book.sheetnames:
