@@ -76,3 +76,21 @@ def test_a_source_whose_index_differs_is_reported_not_mixed(sample, tmp_path):
     assert "Amber means 'Action commenced, some delay will recover to completion.' in the master but " \
            "'Needs monitoring.' in the source" in report.index_differences
     assert MasterWorkbook.open(plan).read_index()["A"].meaning == "Action commenced, some delay will recover to completion."
+
+
+def test_the_sample_validates_with_the_problems_a_careful_reader_sees(sample_master):
+    from collections import defaultdict
+    from datetime import date
+
+    report = services.validate_plan(sample_master, date(2026, 11, 26))
+    by_rule = defaultdict(list)
+    for f in report.findings:
+        by_rule[f.rule].append(f.ref)
+    assert by_rule["rating-missing"] == ["1.3", "2.1", "3.3", "4.2"]
+    assert by_rule["action-blank"] == ["2.1"]
+    assert by_rule["action-garbled"] == ["3.3", "3.4", "5.5"]
+    assert by_rule["amber-no-revised-date"] == ["2.3"]
+    assert len(by_rule["blue-no-evidence"]) == 13  # the sample records progress, never evidence of embedding
+    assert len(by_rule["lead-missing"]) == len(by_rule["target-missing"]) == 18  # it names no agencies or dates
+    assert set(by_rule) == {"rating-missing", "action-blank", "action-garbled", "amber-no-revised-date",
+                            "blue-no-evidence", "lead-missing", "target-missing"}
