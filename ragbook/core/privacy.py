@@ -23,8 +23,8 @@ SCANNED = ("recommendation", "action", "progress", "evidence", "lead_agency")
 
 EMAIL = re.compile(r"\b[A-Za-z0-9._%+\-']+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}\b")
 # 01/02/03 landlines, 07 mobiles, 08 numbers, written with spaces, hyphens or a +44 prefix.
-PHONE = re.compile(r"(?<![\d.])(?:\+44\s?\(?0?\)?\s?|\(?0)(?:[1-37-8]\d{1,4}\)?)(?:[\s\-]?\d){6,8}(?![\d.])")
-NHS = re.compile(r"(?<![\d.])(\d{3})[\s\-]?(\d{3})[\s\-]?(\d{4})(?![\d.])")
+PHONE = re.compile(r"(?<!\d)(?<!\d\.)(?:\+44\s?\(?0?\)?\s?|\(?0)(?:[1-37-8]\d{1,4}\)?)(?:[\s\-]?\d){6,8}(?!\d|\.\d)")
+NHS = re.compile(r"(?<!\d)(?<!\d\.)(\d{3})[\s\-]?(\d{3})[\s\-]?(\d{4})(?!\d|\.\d)")
 _DATE = r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?\s+\d{4})"
 DOB = re.compile(r"(?i:\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:\-]?\s*)" + _DATE)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
