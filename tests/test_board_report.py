@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from ragbook.io import pdf
 from ragbook.io.master import contract as c
 from ragbook.io.master.workbook import MasterWorkbook
 from support_reporting import TODAY, build_sample, copy_of
-from test_summary_sheet import count_colour, ppm_pixels
+from test_summary_sheet import A, C, count_colour, ppm_pixels
 
 SOFFICE = shutil.which("soffice")
 HEADERS = ["Ref", "Recommendation", "Actions", "Progress/Comments", "RAG"]
@@ -103,6 +104,17 @@ def test_report_layout_read_back(plan, tmp_path):
     assert [shading(tc) for tc in bar._tbl.tr_lst[0].tc_lst] == ["0070C0", "FFC000", "D9D9D9"]
     widths = [int(col.get(qn("w:w"))) for col in bar._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert widths[0] > widths[2] > 0
+
+    # The native chart: ratings stacked per recommendation, each series coloured from the index.
+    (chart,) = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/chart")]
+    root = ET.fromstring(chart.blob)
+    assert root.find(f".//{C}grouping").get("val") == "stacked"
+    series = [(s.find(f"{C}tx//{C}v").text, s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val"),
+               [int(float(v.text)) for v in s.findall(f"{C}val//{C}pt/{C}v")]) for s in root.iter(f"{C}ser")]
+    assert series == [("Blue", "0070C0", [2, 1, 3, 1, 6]), ("Amber", "FFC000", [0, 1, 0, 0, 0]),
+                      ("Unrated", "D9D9D9", [1, 1, 1, 1, 0])]
+    assert [v.text for v in root.find(f".//{C}cat").iter(f"{C}v")] == [f"Rec. {n}" for n in range(1, 6)]
+    assert len(document.inline_shapes) == 1
 
     # The key at the end: every rating of the index, shaded, with its meaning.
     key = document.tables[-1]

@@ -1,8 +1,8 @@
 """The board report: a Word document in the layout of the plans partnerships publish.
 
 Per review: a title, the date, a short summary (counts, movement, overdue), a rating bar (a one-row table
-whose cells are as wide as each rating's share, shaded from the index: it prints and converts everywhere,
-unlike a picture or an embedded chart), then the action table (Ref, Recommendation, Actions,
+whose cells are as wide as each rating's share, shaded from the index), a native chart of the ratings per
+recommendation (``docx_chart``), then the action table (Ref, Recommendation, Actions,
 Progress/Comments, RAG) with each recommendation's cell merged down across its actions, rating cells shaded
 from the Rating Index and the header row repeated on every page. Landscape A4; the rating index key at the end.
 """
@@ -26,6 +26,7 @@ from docx.table import Table, _Cell
 from ..core.model import Action, Register
 from ..core.ratings import RatingIndex
 from ..core.summary import UNRATED, Summary, headline
+from .docx_chart import add_chart, stacked_chart_xml
 from .summary_layout import UNRATED_FILL, UNRATED_FONT
 
 HEADER_FILL, HEADER_FONT = "1F3864", "FFFFFF"
@@ -87,6 +88,7 @@ def _review_section(document, register: Register, part: ReviewPart, today: date,
         note.runs[0].italic = True
     if part.summary.actions:
         _rating_bar(document, part.summary)
+        _recommendation_chart(document, part.summary)
     if part.summary.overdue:
         document.add_paragraph("Overdue actions, oldest first:")
         for item in part.summary.overdue[:OVERDUE_LISTED]:
@@ -111,6 +113,21 @@ def _rating_bar(document, summary: Summary) -> None:
         _shade(cell, fill)
         _cell_text(cell, f"{label} {n}", font=font, bold=True, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
     document.add_paragraph()
+
+
+def _recommendation_chart(document, summary: Summary) -> None:
+    """A native stacked column chart of the ratings of each recommendation (series only for ratings in use)."""
+    colours = [r.fill for r in summary.index.ratings] + [UNRATED_FILL]
+    tallies = summary.by_recommendation
+    series = [(label, colour, [t.counts[i] for t in tallies])
+              for i, (label, colour) in enumerate(zip(summary.buckets, colours)) if any(t.counts[i] for t in tallies)]
+    categories = [t.group.replace("Recommendation ", "Rec. ") for t in tallies]
+    xml = stacked_chart_xml("Ratings per recommendation", categories, series)
+    width = min(BAR_WIDTH_CM, 8 + 2.2 * len(categories))
+    add_chart(document, document.add_paragraph(), xml, width, 7.0,
+              "Ratings per recommendation: " + "; ".join(
+                  f"{c}: " + ", ".join(f"{n} {label}" for label, _, values in series if (n := values[i]))
+                  for i, c in enumerate(categories)))
 
 
 def _bar_widths(counts: Sequence[int], total_cm: float, minimum_cm: float = 1.8) -> list[float]:
