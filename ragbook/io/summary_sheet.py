@@ -26,13 +26,16 @@ FIRST_WIDTH, DEFAULT_WIDTH = 40, 11
 
 
 def fresh_summary_sheet(book: Workbook) -> Worksheet:
-    """An empty Summary sheet in the Summary's place (second, after the Register)."""
-    position = 1
-    if c.SUMMARY in book.sheetnames:
-        old = book[c.SUMMARY]
-        position = book.sheetnames.index(c.SUMMARY)
-        book.remove(old)
-    ws = book.create_sheet(c.SUMMARY, position)
+    """The Summary sheet emptied in place (an ``.xlsm``'s VBA knows the sheet: it must stay the same sheet)."""
+    if c.SUMMARY not in book.sheetnames:
+        book.create_sheet(c.SUMMARY, min(1, len(book.sheetnames)))
+    ws = book[c.SUMMARY]
+    if ws.max_row:
+        ws.delete_rows(1, ws.max_row)
+    ws.row_dimensions.clear()
+    ws._charts.clear()  # noqa: SLF001 - openpyxl keeps a sheet's charts in this list, with no public remover
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(merged))
     ws.sheet_properties.tabColor = "1F3864"
     return ws
 
