@@ -47,10 +47,12 @@ def register(cli: click.Group, reports_errors, date_type: click.ParamType) -> No
                                                  "any is found.")
     @click.option("--accept-personal-data", "accept", is_flag=True,
                   help="With --public: publish although the scan found possible personal data (checked by a person).")
+    @click.option("--since", type=date_type, help="Report rating movement from this date (default: since the latest "
+                                                  "round of returns was issued).")
     @click.option("--today", type=date_type, help="Date the report, and judge what is overdue, as at this date.")
     @reports_errors
     def report_command(plan: Path, out: Path, review: str | None, public: bool, accept: bool,
-                       today: date | None) -> None:
+                       since: date | None, today: date | None) -> None:
         """Write the board report: per review a summary, a rating bar and the action table in the plan's
         layout, rating cells shaded from the Rating Index.
 
@@ -65,7 +67,8 @@ def register(cli: click.Group, reports_errors, date_type: click.ParamType) -> No
         """
         if accept and not public:
             raise click.UsageError("--accept-personal-data only applies to a --public report.")
-        report = reporting.report_plan(plan, out, review=review, public=public, accept_findings=accept, today=today)
+        report = reporting.report_plan(plan, out, review=review, public=public, accept_findings=accept, since=since,
+                                       today=today)
         for finding in report.findings:
             click.echo(f"  - {finding.review} {finding.ref}: {finding.as_finding().message}", err=report.refused)
         if report.refused:

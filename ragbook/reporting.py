@@ -68,7 +68,7 @@ def summary_plan(plan: Path, *, since: date | None = None, today: date | None = 
 
 # ---------------------------------------------------------------------------- board report
 def board_report(master: Master, out: Path, *, review: str | None = None, public: bool = False,
-                 accept_findings: bool = False, today: date | None = None) -> BoardReport:
+                 accept_findings: bool = False, since: date | None = None, today: date | None = None) -> BoardReport:
     """Write the board report; a public one only once the personal-data scan is clear or its findings accepted.
 
     For a public report the scan's findings replace earlier personal-data warnings on the Exceptions sheet
@@ -94,7 +94,7 @@ def board_report(master: Master, out: Path, *, review: str | None = None, public
         _list_findings(master, findings)
         if findings and not accept_findings:
             return BoardReport(master.name, None, tuple(reviews), public, findings)
-    parts = [ReviewPart(name, build_summary(master, register, since=None, today=today, review=name),
+    parts = [ReviewPart(name, build_summary(master, register, since=since, today=today, review=name),
                         tuple(a for a in actions if a.review == name)) for name in reviews]
     note = ""
     if public:
@@ -120,10 +120,11 @@ def _list_findings(master: Master, findings: tuple[PersonalData, ...]) -> None:
 
 
 def report_plan(plan: Path, out: Path, *, review: str | None = None, public: bool = False,
-                accept_findings: bool = False, today: date | None = None) -> BoardReport:
+                accept_findings: bool = False, since: date | None = None, today: date | None = None) -> BoardReport:
     """The file version: a public report saves the master too, because the scan lists its findings there."""
     master = MasterWorkbook.open(plan)
-    report = board_report(master, out, review=review, public=public, accept_findings=accept_findings, today=today)
+    report = board_report(master, out, review=review, public=public, accept_findings=accept_findings, since=since,
+                          today=today)
     if public:
         master.save()
     return report

@@ -256,3 +256,13 @@ def test_pdf_report_renders_the_table(plan, tmp_path):
     assert width > height  # landscape
     assert count_colour(rgb, "0070C0") > 500  # the Blue of the rating bar and the RAG cells
     assert count_colour(rgb, "1F3864") > 100  # the table's header row
+
+
+def test_report_movement_since_a_chosen_date(plan, tmp_path):
+    out = tmp_path / "since.docx"
+    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--since", "01/04/2021",
+                                      "--today", "01/06/2021"])
+    assert result.exit_code == 0, result.output
+    text = [p.text for p in Document(str(out)).paragraphs]
+    assert ("18 actions: 13 Blue, 1 Amber, 4 Unrated. Movement since 01/04/2021: 3 moved Amber to Green; 1 moved "
+            "Green to Red. 2 not complete and past their date, the oldest due 31/12/2020.") in text
