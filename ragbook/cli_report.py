@@ -61,7 +61,7 @@ def register(cli: click.Group, reports_errors, date_type: click.ParamType) -> No
         and the report is refused (exit 1) until they are removed or accepted with --accept-personal-data.
 
         \b
-        Examples:
+        Example:
           ragbook report ActionPlan.xlsx --out board-report.docx
           ragbook report ActionPlan.xlsx --out committee-papers.pdf --public
         """
