@@ -160,9 +160,10 @@ def _action_table(document, index: RatingIndex, actions: Sequence[Action]) -> Ta
         else:
             groups.append([action])
     for group in groups:
-        first_row = len(table.rows)
+        recommendation_cells = []
         for action in group:
-            cells = table.add_row().cells
+            cells = table.add_row().cells  # new rows take the grid's widths
+            recommendation_cells.append(cells[1])
             _cell_text(cells[0], action.ref, bold=True)
             _cell_text(cells[2], action.action)
             _cell_text(cells[3], action.progress)
@@ -171,12 +172,10 @@ def _action_table(document, index: RatingIndex, actions: Sequence[Action]) -> Ta
             _shade(cells[4], fill)
             _cell_text(cells[4], rating.label if rating else (action.rag.strip() or UNRATED), font=font, bold=True,
                        align=WD_ALIGN_PARAGRAPH.CENTER)
-        text = max((a.recommendation for a in group), key=len, default="")
-        merged = table.cell(first_row, 1)
+        merged = recommendation_cells[0]
         if len(group) > 1:
-            merged = merged.merge(table.cell(first_row + len(group) - 1, 1))
-        _cell_text(merged, text)
-    _fixed_widths(table, [width for _, width in COLUMNS])
+            merged = merged.merge(recommendation_cells[-1])
+        _cell_text(merged, max((a.recommendation for a in group), key=len, default=""))
     return table
 
 
