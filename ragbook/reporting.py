@@ -77,10 +77,14 @@ def board_report(master: Master, out: Path, *, review: str | None = None, public
     today = today or date.today()
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise InputError(f"{out}: a board report is written as .docx or .pdf; choose a name ending in one of them.")
+    if not out.parent.is_dir():
+        raise InputError(f"{out}: the folder {out.parent} does not exist; create it or choose another place.")
     if out.suffix.lower() == ".pdf":
         pdf.require(out)  # say so before any work is done
     register = master.read_register()
     reviews = register.reviews
+    if not reviews:
+        raise InputError(f"{master.name}: has no actions to report on yet; import a plan first.")
     if review is not None:
         matching = [r for r in reviews if r.casefold() == review.strip().casefold()]
         if not matching:

@@ -266,3 +266,18 @@ def test_report_movement_since_a_chosen_date(plan, tmp_path):
     text = [p.text for p in Document(str(out)).paragraphs]
     assert ("18 actions: 13 Blue, 1 Amber, 4 Unrated. Movement since 01/04/2021: 3 moved Amber to Green; 1 moved "
             "Green to Red. 2 not complete and past their date, the oldest due 31/12/2020.") in text
+
+
+def test_report_refuses_a_missing_folder_and_an_empty_plan(plan, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "no-such-folder" / "r.docx"
+    result = runner.invoke(cli, ["report", str(plan), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {out}: the folder {out.parent} does not exist; create it or choose another "
+                             f"place.\n")
+    assert not out.parent.exists()
+    empty = tmp_path / "Empty.xlsx"
+    MasterWorkbook.create(empty).save()
+    result = runner.invoke(cli, ["report", str(empty), "--out", str(tmp_path / "r.docx")])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {empty}: has no actions to report on yet; import a plan first.\n"

@@ -54,7 +54,6 @@ def write_report(out: Path, register: Register, parts: Sequence[ReviewPart], tod
         _review_section(document, register, part, today, public_note)
     document.add_heading("Rating index", level=2)
     _index_table(document, register.index)
-    out.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(out))
 
 

@@ -43,6 +43,5 @@ def convert(source: Path, target: Path) -> Path:
         if not produced.exists():
             raise InputError(f"{target}: LibreOffice did not convert {source.name} to PDF; open the .docx and "
                              f"save it as PDF instead.")
-        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), target)
     return target
