@@ -45,7 +45,7 @@ _NOT_NAMES = {
     "following", "feedback", "findings", "audit", "completed", "held", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday",
 }
-TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+({_NAME})")
+TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+({_NAME})")
 POSSESSIVE = re.compile(rf"\b({_NAME})['’]s\s+(?:{_FAMILY})s?\b")
 APPOSITION = re.compile(rf"\b(?:{_FAMILY})s?\b(?:\s*,\s*|\s+)(?:called\s+|named\s+)?({_NAME})\b")
 NAMED_AS = re.compile(rf"\b({_NAME})\s*(?:,\s*|\(\s*)(?:the\s+|her\s+|his\s+|their\s+)?(?:{_FAMILY})\b")
