@@ -184,6 +184,11 @@ def demo_command(folder: Path) -> None:
     run_demo(folder, click.echo)
 
 
+from .cli_report import register as _register_report_commands  # noqa: E402 - needs the group defined above
+
+_register_report_commands(cli, reports_errors, DateType())
+
+
 def main() -> None:
     cli(prog_name="ragbook")
 

@@ -12,6 +12,7 @@ from typing import Iterable, Protocol, Sequence
 from .core.model import Register
 from .core.ratings import RatingIndex
 from .core.rules import Finding
+from .core.summary import Summary
 
 
 class Master(Protocol):
@@ -36,5 +37,8 @@ class Master(Protocol):
     def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None: ...
 
     def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    def write_summary(self, summary: Summary) -> None:
+        """Rebuild the Summary sheet: the tables of ``io.summary_layout.layout(summary)`` and its charts."""
 
     def save(self) -> None: ...

@@ -34,6 +34,7 @@ from ...core.errors import InputError
 from ...core.model import Action, ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, Rating, RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
+from ...core.summary import Summary
 from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
 from . import contract as c
 from . import package, sheetxml
@@ -298,6 +299,12 @@ class MasterWorkbook:
             showInputMessage=True, sqref=area))
         self.write_index(index)
         return counts
+
+    def write_summary(self, summary: Summary) -> None:
+        from ..summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
+        from ..summary_sheet import draw  # noqa: PLC0415
+
+        draw(self.book, layout(summary))
 
     def _date_validation(self, rows: int) -> None:
         ws = self.book[c.REGISTER]

@@ -1,0 +1,324 @@
+"""What a partnership board asks of a plan: are the actions done, on time, moving, and are agencies replying?
+
+Pure functions over the ``Register``, the audit log rows and the returns rows (plain dicts keyed by the
+contract's column headers). No workbook code: the Summary sheet and the board report both draw from the
+``Summary`` value built here, so the dashboard and the Word report never disagree.
+
+Every action sits in exactly one rating bucket per view: the index's ratings in the index's order, then
+``UNRATED`` for an action with no rating or one outside the index (shown, never hidden).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Mapping, Sequence
+
+from .dates import parse_date
+from .model import Action, Register, is_all_agencies
+from .ratings import COMPLETE, RatingIndex, role_code
+
+UNRATED = "Unrated"
+NO_LEAD = "No lead agency"
+RATING_FIELDS = {"rag", "rating", "rag rating"}
+DATE_FIELDS = {"revised date", "revised_date", "target date", "target_date"}
+RETURNED_STATUSES = {"received", "accepted", "partly accepted", "rejected"}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many actions of one group (a review, a recommendation, an agency, or all) have each rating."""
+
+    group: str
+    counts: tuple[int, ...]  # one per rating of the index, in its order, then the unrated
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def shares(self) -> tuple[float, ...]:
+        return tuple(n / self.total if self.total else 0.0 for n in self.counts)
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    review: str
+    ref: str
+    action: str
+    lead_agency: str
+    due: date  # the revised date when there is one, else the target date
+    rating: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Movement:
+    old: str  # a rating code, or "" for unrated
+    new: str
+    count: int
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Slippage:
+    review: str
+    ref: str
+    lead_agency: str
+    target: date | None
+    revised: date | None
+    revisions: int
+    days: int | None  # how far the latest date is beyond the original target
+
+
+@dataclass(frozen=True)
+class ReturnsLine:
+    agency: str
+    issued: int
+    returned: int
+    accepted: int
+    partly: int
+    rejected: int
+    pending: int
+    oldest_pending: date | None
+    days_pending: int | None
+    overdue: int  # pending and past their due date
+
+
+@dataclass(frozen=True)
+class Summary:
+    index: RatingIndex
+    today: date
+    since: date | None
+    actions: int
+    overall: Tally
+    by_review: tuple[Tally, ...]
+    by_recommendation: tuple[Tally, ...]
+    by_agency: tuple[Tally, ...]
+    overdue: tuple[OverdueAction, ...]
+    movement: tuple[Movement, ...]
+    slippage: tuple[Slippage, ...]
+    returns: tuple[ReturnsLine, ...]
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        """Column names of every tally: the index's labels, then ``UNRATED``."""
+        return tuple(r.label for r in self.index.ratings) + (UNRATED,)
+
+    def label(self, code: str) -> str:
+        rating = self.index.get(code)
+        return rating.label if rating else UNRATED
+
+
+# ---------------------------------------------------------------------------- ratings
+def bucket(index: RatingIndex, rag: str) -> int:
+    """The position of an action's rating in the tallies; look-alike letters are read as the index would."""
+    code = index.normalise(rag).code
+    return index.order(code)  # len(index.ratings) (the unrated bucket) for blank or unknown
+
+
+def tally(index: RatingIndex, group: str, actions: Iterable[Action]) -> Tally:
+    counts = [0] * (len(index.ratings) + 1)
+    for action in actions:
+        counts[bucket(index, action.rag)] += 1
+    return Tally(group, tuple(counts))
+
+
+def by_review(register: Register) -> tuple[Tally, ...]:
+    return tuple(tally(register.index, review, (a for a in register if a.review == review))
+                 for review in register.reviews)
+
+
+def by_recommendation(register: Register) -> tuple[Tally, ...]:
+    several = len(register.reviews) > 1
+    return tuple(
+        tally(register.index, f"{rec.review} {rec.number}" if several else f"Recommendation {rec.number}", rec.actions)
+        for rec in register.recommendations()
+    )
+
+
+def lead_groups(action: Action) -> tuple[str, ...]:
+    """The lead-agency rows an action counts in: each named lead once; "All agencies" is a row of its own."""
+    leads = []
+    for lead in action.lead_agencies:
+        name = "All agencies" if is_all_agencies(lead) else lead
+        if name.casefold() not in {n.casefold() for n in leads}:
+            leads.append(name)
+    return tuple(leads) or (NO_LEAD,)
+
+
+def by_agency(register: Register) -> tuple[Tally, ...]:
+    """One row per lead agency, in the Agencies sheet's order; an action led jointly counts for each lead."""
+    groups: dict[str, list[Action]] = {}
+    canonical = {name.casefold(): name for name in register.agency_names()}
+    for action in register:
+        for lead in lead_groups(action):
+            groups.setdefault(canonical.get(lead.casefold(), lead), []).append(action)
+    order = {name: i for i, name in enumerate(register.agency_names())}
+    tail = {"All agencies": 1, NO_LEAD: 2}
+    names = sorted(groups, key=lambda n: (n in tail, tail.get(n, 0), order.get(n, len(order)), n.casefold()))
+    return tuple(tally(register.index, name, groups[name]) for name in names)
+
+
+# ---------------------------------------------------------------------------- overdue
+def as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)[0]
+    return None
+
+
+def due_date(action: Action) -> date | None:
+    return as_date(action.revised_date) or as_date(action.target_date)
+
+
+def overdue(register: Register, today: date) -> tuple[OverdueAction, ...]:
+    """Actions past their revised (else target) date and not complete, oldest first."""
+    complete = role_code(register.index, COMPLETE)
+    late = []
+    for action in register:
+        due = due_date(action)
+        code = register.index.normalise(action.rag).code
+        if due is not None and due < today and (complete is None or code != complete):
+            late.append(OverdueAction(action.review, action.ref, action.action, action.lead_agency, due,
+                                      code or "", (today - due).days))
+    return tuple(sorted(late, key=lambda o: (o.due, o.review, _ref_order(o.ref))))
+
+
+def _ref_order(ref: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in ref.split("."))
+
+
+# ---------------------------------------------------------------------------- audit log
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _when(row: Mapping[str, object]) -> datetime | None:
+    value = row.get("When")
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    parsed = as_date(value)
+    return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
+
+
+def movement(index: RatingIndex, audit: Sequence[Mapping[str, object]], since: date | None) -> tuple[Movement, ...]:
+    """Net rating changes per action since ``since`` (all history when None): first old to last new.
+
+    An action that went Amber to Green and back to Amber in the period has not moved, so it is not counted.
+    """
+    first: dict[tuple[str, str], tuple[datetime, str]] = {}
+    last: dict[tuple[str, str], tuple[datetime, str]] = {}
+    for position, row in enumerate(audit):
+        if _text(row.get("Field")).casefold() not in RATING_FIELDS:
+            continue
+        when = _when(row)
+        if when is None or (since is not None and when.date() < since):
+            continue
+        key = (_text(row.get("Review")), _text(row.get("Ref")))
+        stamp = (when, position)
+        old = index.normalise(_text(row.get("Old"))).code or ""
+        new = index.normalise(_text(row.get("New"))).code or ""
+        if key not in first or stamp < first[key][0]:
+            first[key] = (stamp, old)
+        if key not in last or stamp >= last[key][0]:
+            last[key] = (stamp, new)
+    moved: dict[tuple[str, str], list[str]] = {}
+    for key, (_, old) in first.items():
+        new = last[key][1]
+        if old != new:
+            moved.setdefault((old, new), []).append(f"{key[0]} {key[1]}".strip())
+    result = [Movement(old, new, len(refs), tuple(sorted(refs))) for (old, new), refs in moved.items()]
+    return tuple(sorted(result, key=lambda m: (-m.count, index.order(m.old or None), index.order(m.new or None))))
+
+
+def slippage(register: Register, audit: Sequence[Mapping[str, object]]) -> tuple[Slippage, ...]:
+    """How many times each action's date was revised (audit log), and how far beyond its target it now is."""
+    revisions: dict[tuple[str, str], int] = {}
+    for row in audit:
+        if _text(row.get("Field")).casefold() in DATE_FIELDS and _text(row.get("New")):
+            key = (_text(row.get("Review")), _text(row.get("Ref")))
+            revisions[key] = revisions.get(key, 0) + 1
+    lines = []
+    for action in register:
+        count = revisions.get((action.review, action.ref), 0)
+        target, revised = as_date(action.target_date), as_date(action.revised_date)
+        if revised is not None:
+            count = max(count, 1)  # a revised date typed straight into the master left no audit row
+        if count == 0:
+            continue
+        days = (revised - target).days if revised and target else None
+        lines.append(Slippage(action.review, action.ref, action.lead_agency, target, revised, count, days))
+    return tuple(sorted(lines, key=lambda s: (-s.revisions, -(s.days or 0), s.review, _ref_order(s.ref))))
+
+
+# ---------------------------------------------------------------------------- returns
+def returns_matrix(agencies: Sequence[str], rows: Sequence[Mapping[str, object]], today: date) -> tuple[ReturnsLine, ...]:
+    """Per agency: returns issued, came back (and how they were taken), still pending and for how long."""
+    grouped: dict[str, list[Mapping[str, object]]] = {}
+    canonical = {name.casefold(): name for name in agencies}
+    for row in rows:
+        agency = _text(row.get("Agency"))
+        if agency:
+            grouped.setdefault(canonical.get(agency.casefold(), agency), []).append(row)
+    names = [n for n in agencies if n in grouped] + sorted(n for n in grouped if n not in agencies)
+    lines = []
+    for name in names:
+        statuses = [_text(r.get("Status")).casefold() for r in grouped[name]]
+        pending_rows = [r for r, s in zip(grouped[name], statuses)
+                        if s not in RETURNED_STATUSES and as_date(r.get("Received")) is None]
+        issued_dates = [d for d in (as_date(r.get("Issued")) for r in pending_rows) if d]
+        oldest = min(issued_dates) if issued_dates else None
+        late = sum(1 for r in pending_rows if (d := as_date(r.get("Due"))) is not None and d < today)
+        lines.append(ReturnsLine(
+            agency=name, issued=len(statuses), returned=len(statuses) - len(pending_rows),
+            accepted=sum(s in {"received", "accepted"} for s in statuses),
+            partly=statuses.count("partly accepted"), rejected=statuses.count("rejected"),
+            pending=len(pending_rows), oldest_pending=oldest,
+            days_pending=(today - oldest).days if oldest else None, overdue=late))
+    return tuple(lines)
+
+
+def latest_round(rows: Sequence[Mapping[str, object]]) -> date | None:
+    """The day the latest round of returns was issued: movement "since the last consolidation" starts there."""
+    issued = [d for d in (as_date(r.get("Issued")) for r in rows) if d]
+    return max(issued) if issued else None
+
+
+# ---------------------------------------------------------------------------- all of it
+def summarise(register: Register, audit: Sequence[Mapping[str, object]], returns: Sequence[Mapping[str, object]],
+              today: date, since: date | None = None, review: str | None = None) -> Summary:
+    """The whole summary; with ``review``, of that review's actions only (the board report's per-review part)."""
+    if review is not None:
+        register = Register(register.index, [a for a in register if a.review == review], register.agencies)
+        audit = [row for row in audit if _text(row.get("Review")) == review]
+    return Summary(
+        index=register.index, today=today, since=since, actions=len(register),
+        overall=tally(register.index, "All actions", register), by_review=by_review(register),
+        by_recommendation=by_recommendation(register), by_agency=by_agency(register),
+        overdue=overdue(register, today), movement=movement(register.index, audit, since),
+        slippage=slippage(register, audit),
+        returns=returns_matrix(register.agency_names(), returns, today) if review is None else (),
+    )
+
+
+def headline(summary: Summary) -> str:
+    """One paragraph a board member reads first: counts, movement and overdue."""
+    parts = [f"{n} {label}" for label, n in zip(summary.buckets, summary.overall.counts) if n]
+    text = f"{summary.actions} actions: " + (", ".join(parts) if parts else "none") + "."
+    if summary.movement:
+        moves = "; ".join(f"{m.count} moved {summary.label(m.old)} to {summary.label(m.new)}" for m in summary.movement)
+        since = f" since {summary.since:%d/%m/%Y}" if summary.since else ""
+        text += f" Movement{since}: {moves}."
+    else:
+        text += " No rating has moved" + (f" since {summary.since:%d/%m/%Y}." if summary.since else ".")
+    if summary.overdue:
+        text += (f" {len(summary.overdue)} not complete and past their date, the oldest due "
+                 f"{summary.overdue[0].due:%d/%m/%Y}.")
+    else:
+        text += " None is overdue."
+    return text

@@ -1,0 +1,74 @@
+"""Masters with realistic histories for the summary and report tests (written by the code, read back)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+from ragbook import services
+from ragbook.demo import assign_demo_leads, sample_plan
+from ragbook.io.master import contract as c
+from ragbook.io.master.workbook import MasterWorkbook
+
+TODAY = date(2021, 6, 1)
+ROUND_ISSUED = date(2021, 4, 1)
+
+# A quarter's consolidation as the audit log records it: three ratings moved, one moved back and forth, and
+# two target dates revised (one of them twice).
+AUDIT_ROWS = [
+    [datetime(2021, 1, 10, 9, 0), "return POL-2021Q4.xlsx", "Police", "SCR Sam and Kyle", "5.2", "RAG", "A", "G"],
+    [datetime(2021, 4, 20, 10, 0), "return CSC-2021Q1.xlsx", "Children's Social Care", "SCR Sam and Kyle", "3.1",
+     "RAG", "A", "G"],
+    [datetime(2021, 4, 20, 10, 0), "return CSC-2021Q1.xlsx", "Children's Social Care", "SCR Sam and Kyle", "3.2",
+     "RAG", "A", "G"],
+    [datetime(2021, 4, 21, 11, 0), "return PBU-2021Q1.xlsx", "Partnership Business Unit", "SCR Sam and Kyle", "1.1",
+     "RAG", "A", "G"],
+    [datetime(2021, 4, 22, 12, 0), "return HEA-2021Q1.xlsx", "Health", "SCR Sam and Kyle", "5.3", "RAG", "G", "R"],
+    [datetime(2021, 4, 23, 9, 0), "return EDU-2021Q1.xlsx", "Education", "SCR Sam and Kyle", "5.5", "RAG", "G", "A"],
+    [datetime(2021, 4, 24, 9, 0), "return EDU-2021Q1.xlsx", "Education", "SCR Sam and Kyle", "5.5", "RAG", "A", "G"],
+    [datetime(2021, 2, 1, 9, 0), "return PBU-2021Q4.xlsx", "Partnership Business Unit", "SCR Sam and Kyle", "2.3",
+     "Revised Date", "", "30/06/2021"],
+    [datetime(2021, 4, 21, 9, 0), "return PBU-2021Q1.xlsx", "Partnership Business Unit", "SCR Sam and Kyle", "2.3",
+     "Revised Date", "30/06/2021", "30/06/2022"],
+    [datetime(2021, 4, 21, 9, 0), "return CSC-2021Q1.xlsx", "Children's Social Care", "SCR Sam and Kyle", "3.3",
+     "Revised Date", "", "30/09/2021"],
+]
+RETURNS_ROWS = [
+    ["PBU-2021Q1", "Partnership Business Unit", ROUND_ISSUED, date(2021, 4, 30), date(2021, 4, 21), "Received",
+     "PBU-2021Q1.xlsx", ""],
+    ["CSC-2021Q1", "Children's Social Care", ROUND_ISSUED, date(2021, 4, 30), date(2021, 4, 20), "Partly accepted",
+     "CSC-2021Q1.xlsx", "row 4 rejected: rating missing"],
+    ["POL-2021Q1", "Police", ROUND_ISSUED, date(2021, 4, 30), None, "Pending", "POL-2021Q1.xlsx", ""],
+    ["HEA-2021Q1", "Health", ROUND_ISSUED, date(2021, 4, 30), date(2021, 4, 22), "Rejected", "HEA-2021Q1.xlsx",
+     "not the issued return"],
+    ["EDU-2021Q1", "Education", date(2021, 5, 15), date(2021, 6, 15), None, "Pending", "EDU-2021Q1.xlsx", ""],
+    ["POL-2020Q4", "Police", date(2021, 1, 4), date(2021, 1, 31), date(2021, 1, 10), "Received", "POL-2020Q4.xlsx",
+     ""],
+]
+
+
+def build_sample(folder: Path) -> Path:
+    """The bundled sample imported, with the demo's leads and dates, then a quarter of history."""
+    plan = folder / "ActionPlan.xlsx"
+    services.new_plan(plan, sample_plan())
+    assign_demo_leads(plan)
+    master = MasterWorkbook.open(plan)
+    master.write_list(c.AUDIT_LOG, AUDIT_ROWS)
+    master.write_list(c.RETURNS, RETURNS_ROWS)
+    register = master.read_register()
+    for position, action in enumerate(register.actions):
+        if action.ref == "2.3":
+            register.actions[position] = action.with_changes(revised_date=date(2022, 6, 30))
+        if action.ref == "3.3":
+            register.actions[position] = action.with_changes(revised_date=date(2021, 9, 30))
+    master.write_register(register)
+    master.save()
+    return plan
+
+
+def copy_of(plan: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / plan.name
+    shutil.copy2(plan, target)
+    return target
