@@ -18,6 +18,7 @@ from .core.errors import InputError
 from .core.model import Register
 from .core.ratings import DEFAULT_INDEX, RatingIndex
 from .core.repair import Repair, index_from_legend, repair_rows
+from .core.privacy import scan
 from .core.rules import Finding, validate
 from .io.importers import ImportedPlan, read_source
 from .io.master.workbook import MasterWorkbook
@@ -120,7 +121,9 @@ def import_plan(source: Path, plan: Path, review: str | None = None) -> ImportRe
 # ---------------------------------------------------------------------------- validate
 def validate_master(master: Master, today: date | None = None) -> ValidationReport:
     register = master.read_register()
-    findings = validate(register, today or date.today())
+    # The personal-data scan runs here too, so the team sees what must not reach public papers long before a
+    # public board report is refused for it.
+    findings = validate(register, today or date.today()) + [p.as_finding() for p in scan(register.actions)]
     master.write_exceptions(findings)
     marked = master.mark_findings(register, findings)
     return ValidationReport(master.name, len(register), tuple(findings), marked)

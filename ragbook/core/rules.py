@@ -62,6 +62,7 @@ RULES = {
         Rule("amber-no-revised-date", WARNING, "Amber (delayed) without a revised date"),
         Rule("amber-past-revised", WARNING, "Amber and past its revised date: should it be Red?"),
         Rule("red-no-explanation", ERROR, "Red without an explanation in Progress"),
+        Rule("personal-data", WARNING, "free text that may hold personal data (see core.privacy)"),
     )
 }
 
