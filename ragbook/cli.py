@@ -98,7 +98,9 @@ def new_command(plan: Path, source: Path | None, review: str | None) -> None:
 
     \b
     Example:
-      ragbook new ActionPlan.xlsx --from scr-action-plan.docx
+      ragbook new ActionPlan.xlsm --from scr-action-plan.docx
+
+    A .xlsm master is a copy of the ribbon workbook (buttons for every command); a .xlsx one has no macros.
     """
     report = services.new_plan(plan, source, review)
     if report is None:
@@ -167,6 +169,31 @@ def colour_command(plan: Path) -> None:
     report = services.colour_plan(plan)
     counts = ", ".join(f"{count} {label}" for label, count in report.counts.items()) or "no actions"
     click.echo(f"Coloured the ratings of {plan}: {counts}.")
+
+
+@cli.command("build-workbook")
+@click.option("--check", is_flag=True, help="Only compare the committed workbook with a fresh build; exit 1 if it differs.")
+@reports_errors
+def build_workbook_command(check: bool) -> None:
+    """Build workbook/ActionPlan.xlsm from macros/ (the VBA and the ribbon) and the pinned xlwings.
+
+    The build is reproducible: the same sources give the same bytes. Run it in a ragbook checkout after
+    changing anything in macros/, and commit the result.
+
+    \b
+    Example:
+      ragbook build-workbook --check
+    """
+    from .io.xlsm.build import build_or_check  # noqa: PLC0415 - only developers build the workbook
+
+    outcomes = build_or_check(check)
+    for outcome in outcomes:
+        click.echo(f"{outcome.path}: {outcome.status}.")
+    stale = [o for o in outcomes if o.status in {"out of date", "missing"}]
+    if stale:
+        click.echo(f"Error: {len(stale)} built workbook(s) differ from macros/; run 'ragbook build-workbook' and "
+                   f"commit the result.", err=True)
+        sys.exit(1)
 
 
 @cli.command("demo")

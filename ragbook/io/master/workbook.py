@@ -39,6 +39,7 @@ from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, 
 from . import contract as c
 from . import package, sheetxml
 from .cells import date_of, put, text_of
+from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -66,6 +67,8 @@ class MasterWorkbook:
     # Register columns a user added beyond the contract: their headers, and their values by action key.
     extra_headers: list[str] = field(default_factory=list)
     extra_values: dict[ActionKey, list[object]] = field(default_factory=dict)
+    # An .xlsm master's VBA project and ribbon as opened: a save must leave them exactly as they were.
+    macros: dict[str, object] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -76,7 +79,15 @@ class MasterWorkbook:
     def create(cls, path: Path, index: RatingIndex = DEFAULT_INDEX) -> MasterWorkbook:
         if path.suffix.lower() not in {".xlsx", ".xlsm"}:
             raise InputError(f"{path}: a master must be an .xlsx or .xlsm workbook.")
-        master = cls(path, new_book())
+        if path.suffix.lower() == ".xlsm":
+            # The macro-enabled master starts as a copy of the built ActionPlan.xlsm: its VBA and ribbon.
+            from ..xlsm.build import packaged_template  # noqa: PLC0415 - the builder imports this module
+
+            template = packaged_template()
+            book = load_workbook(io.BytesIO(template), keep_vba=True, rich_text=False)
+            master = cls(path, book, macros=macro_parts(io.BytesIO(template)))
+        else:
+            master = cls(path, new_book())
         for name in c.STREAMED_SHEETS:
             master.lists[name] = ListRows([col.header for col in _columns(name)])
         master.write_index(index)
@@ -91,6 +102,7 @@ class MasterWorkbook:
             raise refuse_password(path)
         if kind not in {XLSX, XLSM}:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
+        check_preservable(path)
         original = path.read_bytes()
         try:
             with zipfile.ZipFile(io.BytesIO(original)) as archive:
@@ -103,7 +115,7 @@ class MasterWorkbook:
         if missing:
             raise InputError(f"{path}: has no {' or '.join(repr(m) for m in missing)} sheet, so it is not a ragbook "
                              f"master; create one with 'ragbook new'.")
-        master = cls(path, book)
+        master = cls(path, book, macros=macro_parts(path) if kind == XLSM else {})
         master._ensure_sheets()
         master._read_streamed(original)
         return master
@@ -135,7 +147,12 @@ class MasterWorkbook:
             raise InputError(f"{self.path}: its sheets cannot be read ({exc}).") from None
 
     def save(self) -> None:
-        save_atomically(_Writer(self), self.path, verify=_verify_saved)
+        save_atomically(_Writer(self), self.path, verify=self._verify)
+
+    def _verify(self, written: Path) -> None:
+        _verify_saved(written)
+        if self.macros:
+            check_macros_kept(self.macros, written, self.path)
 
     def sheet(self, name: str) -> Worksheet:
         return self.book[name]

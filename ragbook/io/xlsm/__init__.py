@@ -1,0 +1,1 @@
+"""The macro-enabled master, ``ActionPlan.xlsm``: built from ``macros/`` and kept intact by every command."""
