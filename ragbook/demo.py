@@ -84,7 +84,7 @@ def report_demo(plan: Path, folder: Path, say: Callable[[str], None]) -> Path:
 
 def run_demo(folder: Path, say: Callable[[str], None] = print) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    plan = folder / "ActionPlan.xlsx"
+    plan = folder / "ActionPlan.xlsm"  # the ribbon workbook: every step below is also a button on it
     if plan.exists():
         plan.unlink()  # the demo folder is the demo's own: start the journey afresh each time
     say(f"1. Start: creating {plan} from the sample plan {SAMPLE_NAME}")

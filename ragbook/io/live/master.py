@@ -1,0 +1,199 @@
+"""``LiveMaster``: the master workbook open in Excel, read and written through xlwings in bulk.
+
+Each sheet is read once as one block of values, and each table is written back as one block, so a button
+costs a handful of round trips to Excel whatever the size of the register (every cell written one by one
+would be hundreds of thousands). Only the xlwings API is used, so the same code runs in desktop Excel
+(Windows, Mac) and on xlwings' remote engine, which turns every call into an action for the client and
+which the tests drive on Linux.
+
+Where the two adapters differ, on purpose:
+- Ratings are coloured by conditional-format rules read from the Rating Index (one rule per rating), not by
+  a fill on each cell: the cells look the same, and changing a rating recolours it at once.
+- The notes ragbook put on cells at the last validation are found through the Exceptions sheet that
+  validation wrote (the remote engine cannot read a note's author or text).
+- Nothing is saved: the change is in the open workbook, and the user saves it as any other edit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Iterable, Sequence
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from ...core.model import Register
+from ...core.ratings import RatingIndex
+from ...core.rules import FIELD_LABELS, Finding
+from ..master import contract as c
+from ..master.cells import DATE_FORMAT, DATETIME_FORMAT
+from ..master.rows import (actions_from, agencies_from, finding_notes, header_map, index_from, list_rows,
+                           register_values)
+
+# Excel reads a typed value: '=1+1' becomes a formula, '1.10' the number 1.1, '31/03' a date. Text that
+# Excel would read as anything but text is written behind an apostrophe, which Excel keeps out of the value.
+_LOOKS_TYPED = re.compile(r"^[\s\d.,/:%$£€()+-]*\d[\s\d.,/:%$£€()eE+-]*$|^(TRUE|FALSE)$", re.I)
+
+
+def cell_text(value: str) -> str | None:
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value:
+        return None
+    if value[0] in "=+-@'" or _LOOKS_TYPED.match(value):
+        return "'" + value
+    return value
+
+
+def to_cell(value: object) -> object:
+    return cell_text(value) if isinstance(value, str) else value
+
+
+class LiveMaster:
+    """A ``ports.Master`` over an ``xlwings.Book`` (desktop Excel or the remote engine)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._values: dict[str, list[list[object]]] = {}
+        self._previous_exceptions: list[dict[str, object]] | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    # ----------------------------------------------------------------- reading (one read per sheet)
+    def values(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._values:
+            ws = self.book.sheets[sheet]
+            last = ws.used_range.last_cell
+            block = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
+            self._values[sheet] = [list(row) for row in block or []]
+        return self._values[sheet]
+
+    def read_index(self) -> RatingIndex:
+        return index_from(list_rows(self.values(c.RATING_INDEX)), self.name)
+
+    def read_register(self) -> Register:
+        actions = actions_from(self.values(c.REGISTER), self.name)
+        return Register(self.read_index(), actions, agencies_from(list_rows(self.values(c.AGENCIES))))
+
+    def read_list(self, sheet: str) -> list[dict[str, object]]:
+        return [row for _, row in list_rows(self.values(sheet))]
+
+    # ----------------------------------------------------------------- writing (one block per table)
+    def _write_table(self, sheet: str, table: str, columns: Sequence[c.Column], rows: list[list[object]]) -> None:
+        ws = self.book.sheets[sheet]
+        width = len(columns)
+        old_last = len(self.values(sheet))
+        data = [[to_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in rows]
+        if old_last > len(data) + 1:
+            ws.range((len(data) + 2, 1), (old_last, width)).clear_contents()
+        if data:
+            ws.range((2, 1), (len(data) + 1, width)).value = data
+        ws.tables[table].resize(ws.range((1, 1), (max(len(data) + 1, 2), width)))
+        for block in _format_blocks(columns):
+            first, last, number_format = block
+            ws.range((2, first), (max(len(data) + 1, 2), last)).number_format = number_format
+        header = self.values(sheet)[0] if self.values(sheet) else [col.header for col in columns]
+        self._values[sheet] = [list(header)] + [list(row) for row in rows]
+
+    def write_register(self, register: Register) -> None:
+        self._write_table(c.REGISTER, c.REGISTER_TABLE, c.REGISTER_COLUMNS, register_values(register))
+        ws = self.book.sheets[c.REGISTER]
+        last = max(len(register) + 1, 2)
+        headers = header_map(self.values(c.REGISTER)[0])
+        for label in (FIELD_LABELS["target_date"], FIELD_LABELS["revised_date"]):
+            column = headers[label]
+            ws.range((2, column), (last, column)).data_validation.set_date("greater_than", date(2000, 1, 1))
+        self.write_agencies(register.agencies)
+
+    def write_agencies(self, agencies: Iterable[Any]) -> None:
+        self.write_list(c.AGENCIES, ([a.name, a.contact, a.email] for a in agencies))
+
+    def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+        self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])
+
+    def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+        existing = [[row.get(col.header) for col in c.LIST_SHEETS[sheet]] for row in self.read_list(sheet)]
+        self.write_list(sheet, existing + [list(r) for r in rows])
+
+    def write_index(self, index: RatingIndex) -> None:
+        self.write_list(c.RATING_INDEX, ([r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings))
+        ws = self.book.sheets[c.RATING_INDEX]
+        count = len(index.ratings)
+        codes = ws.range((2, 1), (count + 1, 2))
+        codes.set_colors([[f"#{r.fill}", f"#{r.fill}"] for r in index.ratings])
+        codes.font.bold = True
+        for row, rating in enumerate(index.ratings, start=2):
+            ws.range((row, 1), (row, 2)).font.color = f"#{rating.font}"
+
+    def write_exceptions(self, findings: Sequence[Finding]) -> None:
+        if self._previous_exceptions is None:
+            self._previous_exceptions = self.read_list(c.EXCEPTIONS)
+        self.write_list(c.EXCEPTIONS, ([f.severity, f.rule, f.review, f.ref, f.field, f.message] for f in findings))
+
+    def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
+        """Note each offending cell; take away the notes the previous validation left on cells now fine."""
+        ws = self.book.sheets[c.REGISTER]
+        headers = header_map(self.values(c.REGISTER)[0])
+        notes = finding_notes(register, findings, headers)
+        previous = self._previous_exceptions if self._previous_exceptions is not None else self.read_list(c.EXCEPTIONS)
+        earlier = finding_notes(register, [_finding_of(row) for row in previous], headers)
+        for row, column in sorted(set(earlier) - set(notes)):
+            note = ws.range((row, column)).note
+            if note is not None:
+                note.delete()
+        for (row, column), text in sorted(notes.items()):
+            cell = ws.range((row, column))
+            note = cell.note
+            if note is None:
+                cell.add_note(text)
+            else:
+                note.text = text
+        return len(notes)
+
+    def apply_colours(self, register: Register) -> dict[str, int]:
+        index = register.index
+        ws = self.book.sheets[c.REGISTER]
+        column = header_map(self.values(c.REGISTER)[0])[FIELD_LABELS["rag"]]
+        area = ws.range((2, column), (max(len(register) + 1, 2), column))
+        counts: dict[str, int] = {}
+        for action in register.actions:
+            rating = index.get(action.rag.strip())
+            label = rating.label if rating else "unrated or unknown"
+            counts[label] = counts.get(label, 0) + 1
+        area.color = None
+        area.font.bold = False
+        area.font.color = "#000000"
+        area.conditional_formats.clear()
+        for rating in index.ratings:
+            escaped = rating.code.replace('"', '""')
+            area.conditional_formats.add_cell_value(
+                "equal_to", f'"{escaped}"', fill_color=f"#{rating.fill}", font_color=f"#{rating.font}", font_bold=True)
+        area.data_validation.set_list(list(index.codes))
+        self.write_index(index)
+        return counts
+
+    def save(self) -> None:
+        """The workbook stays open in Excel, changed; the user saves it as any other edit."""
+
+
+def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:
+    """Runs of adjacent date (or date-and-time) columns, each formatted in one go."""
+    blocks: list[tuple[int, int, str]] = []
+    for position, column in enumerate(columns, start=1):
+        wanted = {"date": DATE_FORMAT, "datetime": DATETIME_FORMAT}.get(column.kind)
+        if wanted is None:
+            continue
+        if blocks and blocks[-1][1] == position - 1 and blocks[-1][2] == wanted:
+            blocks[-1] = (blocks[-1][0], position, wanted)
+        else:
+            blocks.append((position, position, wanted))
+    return blocks
+
+
+def _finding_of(row: dict[str, object]) -> Finding:
+    def text(header: str) -> str:
+        value = row.get(header)
+        return "" if value is None else str(value)
+
+    return Finding(text("Severity"), text("Rule"), text("Review"), text("Ref"), text("Field"), text("Message"))
