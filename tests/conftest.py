@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,9 @@ import pytest
 
 from ragbook import services
 from ragbook.demo import sample_plan
+
+# xlwings' remote engine (the one the ribbon tests drive) is free for noncommercial and government use.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 SAMPLE = sample_plan()
 TODAY = date(2026, 11, 26)

@@ -58,7 +58,7 @@ class LiveMaster:
 
     @property
     def name(self) -> str:
-        return str(self.book.name)
+        return str(self.book.fullname)  # the full path on the desktop, as the command line names a master
 
     # ----------------------------------------------------------------- reading (one read per sheet)
     def values(self, sheet: str) -> list[list[object]]:
