@@ -1,0 +1,76 @@
+"""A button costs a bounded number of Excel actions, whatever the size of the register.
+
+Counted on xlwings' remote engine, where every call to Excel is one action in ``book.json()``: a register of
+20,000 actions must take at most 25 (a cell-by-cell loop would take hundreds of thousands).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, datetime
+
+import pytest
+import xlwings as xw
+
+from ragbook.core.model import Action, Agency, Register
+from ragbook.core.ratings import DEFAULT_INDEX
+from ragbook.demo import sample_plan
+from ragbook.io.master.workbook import MasterWorkbook
+from ragbook.ribbon import run_button
+from tests.support.officejs import payload_of
+
+SIZE = 20_000
+LIMIT = 25
+AGENCIES = [Agency("Police", "DI", "p@example.org"), Agency("Health", "Nurse", "h@example.org"),
+            Agency("Children's Social Care", "Head", "c@example.org")]
+
+
+def _action(n: int) -> Action:
+    review = f"CSPR {n // 500:03d}"
+    ref = f"{n % 500 // 10 + 1}.{n % 10 + 1}"
+    rag = "BGA"[n % 3]
+    return Action(review, ref, f"Recommendation {ref.split('.')[0]} of {review}.", f"Action {ref}: agencies audit practice.",
+                  AGENCIES[n % 3].name, date(2027, 3, 31), date(2027, 6, 30) if rag == "A" else None,
+                  f"Progress on {ref}.", "Audit report to the board." if rag == "B" else "", rag,
+                  datetime(2026, 10, 1, 9, 30), "import of plans.docx")
+
+
+@pytest.fixture(scope="module")
+def payload(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "ActionPlan.xlsm"
+    master = MasterWorkbook.create(path)
+    actions = [_action(n) for n in range(SIZE)]
+    actions[7] = actions[7].with_changes(rag="Purple")   # a few problems, so that validation marks cells
+    actions[70] = actions[70].with_changes(lead_agency="")
+    actions[700] = actions[700].with_changes(rag="R", progress="")
+    master.write_register(Register(DEFAULT_INDEX, actions, AGENCIES))
+    master.save()
+    return payload_of(path)
+
+
+def _press(payload, key, chosen="", today=None):
+    book = xw.Book(json=copy.deepcopy(payload))
+    text = run_button(book, key, chosen, today=today)
+    return text, book.json()["actions"]
+
+
+def test_validate_20000_actions(payload):
+    text, actions = _press(payload, "validate", today=date(2026, 11, 1))
+    assert text is not None and text.endswith("3 cells marked with a note.") and "20000 actions checked" in text
+    assert len(actions) <= LIMIT, [a["func"] for a in actions]
+
+
+def test_apply_colours_20000_actions(payload):
+    text, actions = _press(payload, "apply_colours")
+    assert text is not None and "6667 Blue" in text
+    assert len(actions) <= LIMIT, [a["func"] for a in actions]
+
+
+def test_import_into_20000_actions(payload):
+    text, actions = _press(payload, "import_plan", str(sample_plan()))
+    assert text is not None and text.startswith("Imported 18 actions")
+    assert len(actions) <= LIMIT, [a["func"] for a in actions]
+    # The whole register is written as one block, which xlwings' remote engine sends in a few chunks.
+    written = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert sum(a["row_count"] for a in written) == SIZE + 18 and len(written) <= 4
+    assert [a["start_row"] for a in written] == sorted(a["start_row"] for a in written)
