@@ -1,0 +1,89 @@
+"""Returns and reports buttons against their use cases, on xlwings' remote engine.
+
+The use cases come from the returns and reporting modules, built in parallel; these tests skip until those
+modules are in this checkout, then run as the other parity tests do: the button's result, as Excel is left
+by the actions, must equal the file the same use case leaves through the command line's adapter.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ragbook import services
+from ragbook.demo import assign_demo_leads, sample_plan
+from tests.support.sheets import state
+from tests.test_ribbon_parity import press
+
+TODAY = date(2021, 4, 1)
+# Moments of the run itself differ between the two runs; everything else must be equal.
+MOMENTS = {"Audit Log": {"When"}, "Register": {"Last Updated"}, "Returns": {"Issued", "Received"}}
+
+
+@pytest.fixture
+def maintained(tmp_path) -> Path:
+    plan = tmp_path / "ActionPlan.xlsm"
+    services.new_plan(plan, sample_plan())
+    assign_demo_leads(plan)
+    return plan
+
+
+def by_file(plan: Path, use_case, *args, **kwargs):
+    """What the command does: the use case on the master file, saved atomically."""
+    copy = plan.with_name("cli-" + plan.name)
+    shutil.copy(plan, copy)
+    with services.editing(copy) as master:
+        result = use_case(master, *args, **kwargs)
+    return copy, result
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_issue_returns_button(maintained, tmp_path):
+    returns_cycle = pytest.importorskip("ragbook.returns_cycle")
+    by_command, _ = by_file(maintained, returns_cycle.issue_returns, tmp_path / "cli-out", today=TODAY)
+    (tmp_path / "out").mkdir()
+    after, _, alerts = press(maintained, "issue_returns", str(tmp_path / "out"), today=TODAY)
+    assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    assert state(after, MOMENTS) == state(by_command, MOMENTS)
+    assert files_in(tmp_path / "out") == files_in(tmp_path / "cli-out")
+
+
+def test_consolidate_returns_button(maintained, tmp_path):
+    returns_cycle = pytest.importorskip("ragbook.returns_cycle")
+    issued, _ = by_file(maintained, returns_cycle.issue_returns, tmp_path / "returns", today=TODAY)
+    shutil.copy(issued, maintained)
+    by_command, _ = by_file(maintained, returns_cycle.consolidate_returns, [tmp_path / "returns"], today=TODAY)
+    after, _, alerts = press(maintained, "consolidate_returns", str(tmp_path / "returns"), today=TODAY)
+    assert alerts[0][1] in {"Action Plan", "Action Plan: could not run"}
+    assert alerts[0][1] == "Action Plan", alerts
+    assert state(after, MOMENTS) == state(by_command, MOMENTS)
+
+
+def test_refresh_summary_button(maintained):
+    reporting = pytest.importorskip("ragbook.reporting")
+    by_command, _ = by_file(maintained, reporting.refresh_summary, today=TODAY)
+    after, _, alerts = press(maintained, "refresh_summary", today=TODAY)
+    assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    assert state(after)["Summary"]["values"] == state(by_command)["Summary"]["values"]
+
+
+def test_board_report_button(maintained, tmp_path):
+    reporting = pytest.importorskip("ragbook.reporting")
+    docx = pytest.importorskip("docx")
+    cli_report = tmp_path / "cli-report.docx"
+    by_file(maintained, reporting.board_report, cli_report, today=TODAY)
+    after, _, alerts = press(maintained, "board_report", str(tmp_path / "Board report"), today=TODAY)
+    assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    button_report = tmp_path / "Board report.docx"  # the extension is added when the dialog gave none
+
+    def text(path: Path) -> list[str]:
+        document = docx.Document(str(path))
+        return [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+
+    assert text(button_report) == text(cli_report)
