@@ -185,5 +185,5 @@ def test_python_dash_m_runs_the_same_cli(tmp_path):
 def test_the_demo_runs_the_journey_and_says_what_to_open(tmp_path):
     result = run("demo", tmp_path / "demo")
     assert result.exit_code == 0
-    assert (tmp_path / "demo" / "ActionPlan.xlsx").exists()
+    assert (tmp_path / "demo" / "ActionPlan.xlsm").exists()  # the ribbon workbook
     assert "Open " in result.output

@@ -16,7 +16,7 @@ import pytest
 from ragbook import services
 from ragbook.demo import assign_demo_leads, sample_plan
 from tests.support.sheets import state
-from tests.test_ribbon_parity import press
+from tests.support.officejs import press
 
 TODAY = date(2021, 4, 1)
 # Moments of the run itself differ between the two runs; everything else must be equal.
@@ -68,9 +68,12 @@ def test_consolidate_returns_button(maintained, tmp_path):
 def test_refresh_summary_button(maintained):
     reporting = pytest.importorskip("ragbook.reporting")
     by_command, _ = by_file(maintained, reporting.refresh_summary, today=TODAY)
-    after, _, alerts = press(maintained, "refresh_summary", today=TODAY)
+    after, actions, alerts = press(maintained, "refresh_summary", today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
     assert state(after)["Summary"]["values"] == state(by_command)["Summary"]["values"]
+    # The two native charts (ratings overall, ratings per recommendation), created over the tables' cells.
+    charts = [a for a in actions if a["func"] == "addChart"]
+    assert len(charts) == 2, [a["func"] for a in actions]
 
 
 def test_board_report_button(maintained, tmp_path):

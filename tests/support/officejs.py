@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ragbook.ribbon import run_button
+
 
 def _iso(value: object) -> object:
     if isinstance(value, datetime):
@@ -86,6 +88,7 @@ def typed(value: object) -> tuple[object, bool]:
 @dataclass
 class Replayed:
     alerts: list[tuple[str, str, str]] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)  # chart actions, recorded: openpyxl cannot replay them
 
 
 def _cells(ws: Worksheet, action: dict):
@@ -110,7 +113,13 @@ def replay(source: Path, actions: list[dict], target: Path) -> Replayed:
             seen.alerts.append((args[0], args[1], args[3]))
             continue
         ws = book.worksheets[action["sheet_position"]]
-        if func == "setValues":
+        if "Chart" in func:
+            seen.charts.append(action)
+        elif func == "sheetClear":
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value, cell.style = None, "Normal"
+        elif func == "setValues":
             for cells, values in zip(_cells(ws, action), action["values"]):
                 for cell, value in zip(cells, values):
                     cell.value, prefix = typed(value)
@@ -190,3 +199,13 @@ def _replace_validation(ws: Worksheet, validation: DataValidation) -> None:
     ws.data_validations.dataValidation = [
         dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != str(validation.sqref)]
     ws.add_data_validation(validation)
+
+
+def press(master: Path, key: str, chosen: str = "", today: date | None = None) -> tuple[Path, list[dict], list]:
+    """Press a button on the live workbook ``master``; returns the workbook as Excel leaves it, and more."""
+    book = xlwings.Book(json=payload_of(master, name=str(master)))
+    run_button(book, key, chosen, today=today)
+    actions = book.json()["actions"]
+    after = master.with_name(f"after-{key}{master.suffix}")
+    replayed = replay(master, actions, after)
+    return after, actions, replayed.alerts

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from ...core.model import Register
 from ...core.ratings import RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
+from ...core.summary import Summary
 from ..master import contract as c
 from ..master.cells import DATE_FORMAT, DATETIME_FORMAT
 from ..master.rows import (actions_from, agencies_from, finding_notes, header_map, index_from, list_rows,
@@ -104,6 +105,8 @@ class LiveMaster:
         for label in (FIELD_LABELS["target_date"], FIELD_LABELS["revised_date"]):
             column = headers[label]
             ws.range((2, column), (last, column)).data_validation.set_date("greater_than", date(2000, 1, 1))
+        # Ratings show their index colours as soon as they are written, as in a master saved by the command line.
+        _rating_rules(ws.range((2, headers[FIELD_LABELS["rag"]]), (last, headers[FIELD_LABELS["rag"]])), register.index)
         self.write_agencies(register.agencies)
 
     def write_agencies(self, agencies: Iterable[Any]) -> None:
@@ -164,17 +167,28 @@ class LiveMaster:
         area.color = None
         area.font.bold = False
         area.font.color = "#000000"
-        area.conditional_formats.clear()
-        for rating in index.ratings:
-            escaped = rating.code.replace('"', '""')
-            area.conditional_formats.add_cell_value(
-                "equal_to", f'"{escaped}"', fill_color=f"#{rating.fill}", font_color=f"#{rating.font}", font_bold=True)
+        _rating_rules(area, index)
         area.data_validation.set_list(list(index.codes))
         self.write_index(index)
         return counts
 
+    def write_summary(self, summary: Summary) -> None:
+        from ..summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
+        from .summary import draw  # noqa: PLC0415
+
+        draw(self.book, c.SUMMARY, layout(summary), to_cell)
+
     def save(self) -> None:
         """The workbook stays open in Excel, changed; the user saves it as any other edit."""
+
+
+def _rating_rules(area: Any, index: RatingIndex) -> None:
+    """One conditional-format rule per rating of the index on the rating column, replacing earlier ones."""
+    area.conditional_formats.clear()
+    for rating in index.ratings:
+        escaped = rating.code.replace('"', '""')
+        area.conditional_formats.add_cell_value(
+            "equal_to", f'"{escaped}"', fill_color=f"#{rating.fill}", font_color=f"#{rating.font}", font_bold=True)
 
 
 def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:
