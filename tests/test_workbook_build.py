@@ -63,7 +63,7 @@ def test_check_exits_1_when_a_macro_changed(tmp_path):
     assert [o.status for o in build_or_check(True, checkout / "macros")] == ["unchanged", "unchanged"]
 
 
-def test_check_command_exit_code_and_message(tmp_path, monkeypatch):
+def test_check_command_exit_code_and_message():
     result = subprocess.run([sys.executable, "-m", "ragbook", "build-workbook", "--check"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
