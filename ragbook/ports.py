@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable, Protocol, Sequence
 
+from .core.ledger import Ledger
 from .core.model import Register
 from .core.ratings import RatingIndex
 from .core.rules import Finding
@@ -40,5 +41,15 @@ class Master(Protocol):
 
     def write_summary(self, summary: Summary) -> None:
         """Rebuild the Summary sheet: the tables of ``io.summary_layout.layout(summary)`` and its charts."""
+
+    def read_ledger(self) -> Ledger:
+        """The returns ledger from the very hidden ``Returns Ledger`` sheet (an empty one if absent).
+
+        The sheet is a block of values: ``core.ledger.parse_ledger`` reads it and ``ledger_rows`` writes it,
+        so an adapter only moves the whole block at once.
+        """
+
+    def write_ledger(self, ledger: Ledger) -> None:
+        """Replace the ``Returns Ledger`` sheet with ``core.ledger.ledger_rows(ledger)``, very hidden."""
 
     def save(self) -> None: ...

@@ -31,13 +31,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ...core.errors import InputError
+from ...core.ledger import Ledger
 from ...core.model import Action, ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, Rating, RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
 from ...core.summary import Summary
 from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
 from . import contract as c
-from . import package, sheetxml
+from . import ledger_sheet, package, sheetxml
 from .cells import date_of, put, text_of
 from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
@@ -228,6 +229,12 @@ class MasterWorkbook:
             if all(v in (None, "") for v in values):
                 continue
             yield number, {h: values[i - 1] for h, i in headers.items() if i - 1 < len(values)}
+
+    def read_ledger(self) -> Ledger:
+        return ledger_sheet.read_ledger(self.book)
+
+    def write_ledger(self, ledger: Ledger) -> None:
+        ledger_sheet.write_ledger(self.book, ledger)
 
     # ----------------------------------------------------------------- writing
     def write_register(self, register: Register) -> None:

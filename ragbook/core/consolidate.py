@@ -1,0 +1,220 @@
+"""Consolidation: applying checked returns to the register, so that order and repetition never matter.
+
+The value of an input field (rating, progress, evidence, revised date) after consolidation is a function of
+the ledger alone: of the applied submissions for that action and field, only those of the newest round count
+(a return older than one already applied never overwrites newer data), and when several agencies share an
+action their submissions of that round are combined — the worst rating, the latest revised date, each
+agency's text under its name. Every combination is commutative and idempotent, so consolidating a set of
+returns in any order, or twice, gives the same register.
+
+Nothing is applied blindly: a row whose master content changed since the return was issued (other than by
+consolidation itself), a row that no longer exists, and a Blue claimed without evidence are held for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Sequence
+
+from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
+from .model import Action, Register
+from .ratings import COMPLETE, role_code
+from .returns import (PARTLY_ACCEPTED, RECEIVED, REJECTED_STATUS, ReturnContent, ReturnRejected, RowCheck,
+                      check_identity, check_inputs, match_rows)
+from .rules import FIELD_LABELS
+
+INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
+ROW_APPLIED, ROW_UNCHANGED, ROW_HELD, ROW_REJECTED, ROW_MISSING = (
+    "applied", "unchanged", "held", "rejected", "missing")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: datetime
+    source: str
+    agency: str
+    review: str
+    ref: str
+    field: str
+    old: object
+    new: object
+
+    def row(self) -> list[object]:
+        return [self.when, self.source, self.agency, self.review, self.ref, self.field, self.old, self.new]
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    review: str
+    ref: str
+    row: int | None
+    state: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnOutcome:
+    path: str
+    return_id: str
+    agency: str
+    status: str
+    reasons: tuple[str, ...] = ()  # why rows or the whole return were refused or held
+    warnings: tuple[str, ...] = ()
+    rows: tuple[RowOutcome, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
+
+    @property
+    def has_problems(self) -> bool:
+        return self.status != RECEIVED
+
+    @property
+    def applied(self) -> int:
+        return sum(r.state == ROW_APPLIED for r in self.rows)
+
+
+def rejected(path: str, reason: str, return_id: str = "", agency: str = "") -> ReturnOutcome:
+    return ReturnOutcome(path, return_id, agency, REJECTED_STATUS, (reason,))
+
+
+def consolidate_return(register: Register, ledger: Ledger, content: ReturnContent, when: datetime) -> ReturnOutcome:
+    """Check one return against the ledger and apply its valid rows to ``register`` and ``ledger`` in place."""
+    try:
+        entries = check_identity(content.copies, ledger)
+    except ReturnRejected as exc:
+        return rejected(content.path, str(exc))
+    first = entries[0]
+    match = match_rows(entries, content.rows, ledger)
+    reasons = [message for _, message in match.problems]
+    warnings = list(content.warnings)
+    outcomes = [RowOutcome(row.key[0], row.key[1], row.number, ROW_REJECTED, message) for row, message in match.problems]
+    if match.reordered:
+        warnings.append("its rows were put in a different order; each was matched to its action by review and ref")
+    updated: list[LedgerEntry] = []
+    audit: list[AuditEntry] = []
+    for entry, row in match.matched:
+        check = check_inputs(row, register.index)
+        warnings += [f"row {row.number}: {w}" for w in check.warnings]
+        outcome, new_entry, changes = _apply_row(register, ledger, entry, check, when)
+        outcomes.append(outcome)
+        if outcome.state in (ROW_HELD, ROW_REJECTED):
+            reasons.append(outcome.message)
+        elif outcome.message:
+            warnings.append(outcome.message)
+        if new_entry is not None:
+            updated.append(new_entry)
+        audit += changes
+    for entry in match.missing:
+        message = (f"action {entry.review} {entry.ref} is missing from the return (a deleted row); it was not "
+                   f"updated")
+        outcomes.append(RowOutcome(entry.review, entry.ref, None, ROW_MISSING, message))
+        reasons.append(message)
+    ledger.replace_entries(updated)
+    accepted = sum(o.state in (ROW_APPLIED, ROW_UNCHANGED) for o in outcomes)
+    status = RECEIVED if not reasons else (PARTLY_ACCEPTED if accepted else REJECTED_STATUS)
+    return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),
+                         tuple(outcomes), tuple(audit))
+
+
+def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: RowCheck,
+               when: datetime) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
+    row = check.row
+    label = f"{entry.review} {entry.ref}"
+
+    def outcome(state: str, message: str = "") -> RowOutcome:
+        return RowOutcome(entry.review, entry.ref, row.number, state, message)
+
+    already = entry.state == APPLIED
+    if check.submission is None:
+        message = f"row {row.number} (action {label}): " + "; ".join(check.errors)
+        # A broken copy of a return already applied must not undo what the good copy did.
+        return outcome(ROW_REJECTED, message), None if already else with_state(entry, REJECTED, note=message), []
+    submission = check.submission
+    fields = dict(rag=submission.rag, progress=submission.progress, evidence=submission.evidence,
+                  revised_date=submission.revised_date, updated_by=submission.updated_by)
+    position = _position(register, entry)
+    if position is None:
+        message = f"row {row.number}: action {label} is no longer in the master; held for review"
+        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+    action = register.actions[position]
+    allowed = {entry.issued_hash} | {e.applied_hash for e in ledger.entries
+                                     if e.key == entry.key and e.state == APPLIED and e.applied_hash}
+    if ledger.row_hash(locked_values(action)) not in allowed:
+        message = (f"row {row.number}: action {label} was changed in the master after this return was issued; "
+                   f"held for review (compare the return with the Register before applying it by hand)")
+        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+    complete = role_code(register.index, COMPLETE)
+    if complete and submission.rag == complete and not (submission.evidence or action.evidence.strip()):
+        message = (f"row {row.number}: action {label} was rated {register.index[complete].label} (complete) "
+                   f"without evidence; held back until the agency sends its evidence")
+        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+    if submission.is_empty:
+        keep = None if already else with_state(entry, APPLIED, received=when, applied_hash=ledger.row_hash(locked_values(action)))
+        return outcome(ROW_UNCHANGED), keep, []
+
+    new_entry = with_state(entry, APPLIED, received=entry.received if already else when, note="", **fields)
+    others = [e for e in ledger.entries
+              if e.key == entry.key and e.state == APPLIED and e.return_id != entry.return_id]
+    applied = others + [new_entry]
+    recomputed = merged_fields(register, applied, [f for f in INPUT_FIELDS if new_entry.submitted(f) is not None])
+    new_action = replace(action, **recomputed)
+    changes = [(name, old, new) for name, old, new in new_action.changes_from(action)]
+    superseded = [f for f in INPUT_FIELDS if new_entry.submitted(f) is not None
+                  and new_entry.round < max(e.round for e in applied if e.submitted(f) is not None)]
+    if changes:
+        new_action = replace(new_action, last_updated=when)
+        register.actions[position] = new_action
+    new_entry = replace(new_entry, applied_hash=ledger.row_hash(locked_values(new_action)))
+    source = entry.return_id
+    audit = [AuditEntry(when, source, entry.agency, entry.review, entry.ref, FIELD_LABELS[name], old, new)
+             for name, old, new in changes]
+    note = ""
+    if superseded:
+        note = (f"row {row.number}: a newer return was already applied to action {label}, so its "
+                f"{', '.join(FIELD_LABELS[f] for f in superseded)} was kept")
+    if changes:
+        return outcome(ROW_APPLIED, note), new_entry, audit
+    if already and not note:
+        note = ""
+    return outcome(ROW_UNCHANGED, note), new_entry, audit
+
+
+def _position(register: Register, entry: LedgerEntry) -> int | None:
+    for position, action in enumerate(register.actions):
+        if (action.review, action.ref) == entry.key:
+            return position
+    return None
+
+
+def locked_values(action: Action) -> tuple[object, ...]:
+    return tuple(getattr(action, name) for name in LOCKED_FIELDS)
+
+
+def merged_fields(register: Register, applied: Sequence[LedgerEntry], names: Sequence[str]) -> dict[str, object]:
+    """The value of each field in ``names`` given every applied submission for one action."""
+    result: dict[str, object] = {}
+    for name in names:
+        offering = [e for e in applied if e.submitted(name) is not None]
+        if not offering:
+            continue
+        newest = max(e.round for e in offering)
+        winners = sorted((e for e in offering if e.round == newest), key=lambda e: e.agency.casefold())
+        result[name] = _combine(register, name, winners)
+    contributing = [e for e in applied if any(e.submitted(f) is not None for f in INPUT_FIELDS)]
+    if contributing and names:
+        newest = max(e.round for e in contributing)
+        people = sorted({(e.updated_by.strip() or e.agency) for e in contributing if e.round == newest},
+                        key=str.casefold)
+        result["updated_by"] = "; ".join(people)
+    return result
+
+
+def _combine(register: Register, name: str, winners: Sequence[LedgerEntry]) -> object:
+    if name == "rag":
+        return max((e.rag for e in winners), key=register.index.order)
+    if name == "revised_date":
+        return max(e.revised_date for e in winners)
+    texts = {e.agency: str(e.submitted(name)) for e in winners}
+    if len(texts) == 1:
+        return next(iter(texts.values()))
+    return "\n\n".join(f"{agency}: {text}" for agency, text in sorted(texts.items(), key=lambda i: i[0].casefold()))
