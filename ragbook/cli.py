@@ -215,6 +215,8 @@ from .cli_report import register as _register_report_commands  # noqa: E402 - ne
 
 _register_report_commands(cli, reports_errors, DateType())
 
+from . import cli_returns  # noqa: E402,F401 - registers 'returns' and 'consolidate' on the group
+
 
 def main() -> None:
     cli(prog_name="ragbook")

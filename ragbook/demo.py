@@ -99,8 +99,15 @@ def run_demo(folder: Path, say: Callable[[str], None] = print) -> Path:
         f"sheet; {validation.marked_cells} cells carry a note")
     colours = services.colour_plan(plan)
     say("   Apply colours: " + ", ".join(f"{n} {label}" for label, n in colours.counts.items()))
+    _returns_steps(folder, plan, say)
     report_demo(plan, folder, say)
     say("")
     say(f"Open {plan} first: the Register sheet shows every action coloured by rating; the Exceptions sheet "
         f"lists what to fix.")
     return plan
+
+
+def _returns_steps(folder: Path, plan: Path, say: Callable[[str], None]) -> None:
+    from .demo_returns import run_returns_demo  # noqa: PLC0415 - the returns cycle has its own module
+
+    run_returns_demo(folder, plan, say)

@@ -196,10 +196,10 @@ def _update_returns_sheet(master: Master, outcomes: Sequence[ReturnOutcome], rec
     rows = [{h: row.get(h) for h in headers} for row in master.read_list(c.RETURNS)]
     by_id = {str(row["Return ID"]): row for row in rows if row.get("Return ID")}
     for outcome in outcomes:
-        row = by_id.get(outcome.return_id)
+        name = Path(outcome.path).name
+        row = by_id.get(outcome.return_id) if outcome.return_id else _named_in(by_id, name)
         if row is None:
             continue
-        name = Path(outcome.path).name
         notes = "; ".join(outcome.reasons or outcome.warnings)
         if outcome.status == REJECTED_STATUS and row.get("Status") in (RECEIVED, PARTLY_ACCEPTED):
             notes = f"{row.get('Notes') or ''} A later copy ({name}) was rejected: {notes}".strip()
@@ -211,6 +211,18 @@ def _update_returns_sheet(master: Master, outcomes: Sequence[ReturnOutcome], rec
         row["Notes"] = notes[:MAX_NOTES]
     master.write_list(c.RETURNS, ([row[h] for h in headers] for row in rows))
     return [f"{row['Return ID']} ({row['Agency']})" for row in rows if row.get("Status") == PENDING_STATUS]
+
+
+def _named_in(by_id: dict[str, dict[str, object]], name: str) -> dict[str, object] | None:
+    """The return a refused file is named after, so the Returns sheet shows it came back refused.
+
+    Only a Pending (or already Rejected) return is marked: a name is no proof of identity, so a refused file
+    never touches a return that was received.
+    """
+    for return_id, row in by_id.items():
+        if return_id in name and row.get("Status") in (PENDING_STATUS, REJECTED_STATUS, None, ""):
+            return row
+    return None
 
 
 def consolidate_plan(plan: Path, paths: Sequence[Path], **options) -> ConsolidationReport:

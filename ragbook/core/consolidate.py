@@ -110,6 +110,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         outcomes.append(RowOutcome(entry.review, entry.ref, None, ROW_MISSING, message))
         reasons.append(message)
     ledger.replace_entries(updated)
+    if match.matched and not match.problems and all(o.state == ROW_UNCHANGED and not o.message for o in outcomes):
+        warnings.append("no updates were filled in")
     accepted = sum(o.state in (ROW_APPLIED, ROW_UNCHANGED) for o in outcomes)
     status = RECEIVED if not reasons else (PARTLY_ACCEPTED if accepted else REJECTED_STATUS)
     return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),

@@ -27,13 +27,15 @@ from .. import files
 from .writer import IDENTITY_FIELDS, PROPERTY_PREFIX
 
 MAX_RETURN_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 50_000  # far more actions than any one agency leads; stops a sheet claiming a million rows
+MAX_ROWS = 50_000  # far more actions than any one agency leads
+MAX_COLUMNS = 64  # a return has 13 columns
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 
 
@@ -45,6 +47,10 @@ def read_return(path: Path, password: str | None = None) -> ReturnContent:
     with archive:
         parts = _checked_parts(path, archive)
     sheet_part = _sheet_part(path, parts, ACTIONS_SHEET)
+    for name in (ACTIONS_SHEET, IDENTITY_SHEET):
+        part = sheet_part if name == ACTIONS_SHEET else _sheet_part(path, parts, name)
+        if part in parts:
+            _check_extent(path, name, parts[part])
     formulas = _formula_cells(parts.get(sheet_part, b""))
     values = _sheet_values(path, data)
     copies = (("the document properties", _identity_from_properties(parts.get("docProps/custom.xml"))),
@@ -169,6 +175,31 @@ def _sheet_part(path: Path, parts: dict[str, bytes], name: str) -> str | None:
     return None
 
 
+def _check_extent(path: Path, name: str, sheet_xml: bytes) -> None:
+    """Refuse a sheet whose cells reach far out: calamine makes a dense grid of the whole extent, so a single
+    cell at XFD900000 would ask for hundreds of gigabytes (and abort the process) before any check could run."""
+    cells = len(_ANY_CELL.findall(sheet_xml))
+    addressed = 0
+    far_row = far_column = 0
+    for match in _CELL_START.finditer(sheet_xml):
+        addressed += 1
+        far_row = max(far_row, int(match.group(2)))
+        far_column = max(far_column, _column_number(match.group(1).decode()))
+    if addressed != cells:
+        raise UnsafeFileError(f"{path}: sheet '{name}' has {cells - addressed} cells without an address, which "
+                              f"Excel never writes; refused.")
+    if far_row > MAX_ROWS or far_column > MAX_COLUMNS:
+        raise UnsafeFileError(f"{path}: sheet '{name}' has a cell at {column_letter(far_column - 1)}{far_row}, "
+                              f"far outside any return; refused.")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def _formula_cells(sheet_xml: bytes) -> dict[int, set[int]]:
     """Row number -> 0-based columns holding a formula (calamine only reports their cached values)."""
     found: dict[int, set[int]] = {}
@@ -179,11 +210,7 @@ def _formula_cells(sheet_xml: bytes) -> dict[int, set[int]]:
             cell = candidate
         if cell is None:
             continue
-        letters, number = cell.group(1).decode(), int(cell.group(2))
-        column = 0
-        for letter in letters:
-            column = column * 26 + ord(letter) - 64
-        found.setdefault(number, set()).add(column - 1)
+        found.setdefault(int(cell.group(2)), set()).add(_column_number(cell.group(1).decode()) - 1)
     return found
 
 
@@ -196,13 +223,8 @@ def _sheet_values(path: Path, data: bytes) -> dict[str, list[list[object]]]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
             if name in (ACTIONS_SHEET, IDENTITY_SHEET):
-                sheet = book.get_sheet_by_name(name)
-                if sheet.total_height > MAX_ROWS:
-                    # Only reached when the cells really exist: calamine sizes sheets by their cells, not
-                    # by the <dimension> a file claims.
-                    raise UnsafeFileError(f"{path}: sheet '{name}' holds {sheet.total_height} rows, far more "
-                                          f"than any return; refused.")
-                values[name] = sheet.to_python(skip_empty_area=False)
+                # Safe only after _check_extent: calamine sizes the grid by the cells' addresses.
+                values[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except (InputError, UnsafeFileError):
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error classes for every kind of broken file
