@@ -92,10 +92,20 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         warnings.append("its rows were put in a different order; each was matched to its action by review and ref")
     updated: list[LedgerEntry] = []
     audit: list[AuditEntry] = []
+    # Indexes built once per return (each action appears at most once in a return), so a return of thousands
+    # of rows against a ledger of many rounds stays linear.
+    positions: dict[tuple[str, str], int] = {}
+    for i, a in enumerate(register.actions):
+        positions[(a.review, a.ref)] = -1 if (a.review, a.ref) in positions else i  # -1: ambiguous
+    applied: dict[tuple[str, str], list[LedgerEntry]] = {}
+    for e in ledger.entries:
+        if e.state == APPLIED:
+            applied.setdefault(e.key, []).append(e)
     for entry, row in match.matched:
         check = check_inputs(row, register.index)
         warnings += [f"row {row.number}: {w}" for w in check.warnings]
-        outcome, new_entry, changes = _apply_row(register, ledger, entry, check, when)
+        outcome, new_entry, changes = _apply_row(register, ledger, entry, check, when, positions.get(entry.key),
+                                                 applied.get(entry.key, []))
         outcomes.append(outcome)
         if outcome.state in (ROW_HELD, ROW_REJECTED):
             reasons.append(outcome.message)
@@ -118,8 +128,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
                          tuple(outcomes), tuple(audit))
 
 
-def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: RowCheck,
-               when: datetime) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
+def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: RowCheck, when: datetime,
+               position: int | None, applied_before: list[LedgerEntry]) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
     row = check.row
     label = f"{entry.review} {entry.ref}"
 
@@ -134,29 +144,31 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
     submission = check.submission
     fields = dict(rag=submission.rag, progress=submission.progress, evidence=submission.evidence,
                   revised_date=submission.revised_date, updated_by=submission.updated_by)
-    position = _position(register, entry)
+    def held(message: str) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
+        # A copy of a return already applied that now cannot be applied leaves the ledger as the good copy left it.
+        kept = None if already else with_state(entry, HELD, note=message, received=when, **fields)
+        return outcome(ROW_HELD, message), kept, []
+
     if position is None:
-        message = f"row {row.number}: action {label} is no longer in the master; held for review"
-        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+        return held(f"row {row.number}: action {label} is no longer in the master; held for review")
+    if position < 0:
+        return held(f"row {row.number}: action {label} appears more than once in the master's Register; held "
+                    f"for review (give each action its own ref)")
     action = register.actions[position]
-    allowed = {entry.issued_hash} | {e.applied_hash for e in ledger.entries
-                                     if e.key == entry.key and e.state == APPLIED and e.applied_hash}
+    allowed = {entry.issued_hash} | {e.applied_hash for e in applied_before if e.applied_hash}
     if ledger.row_hash(locked_values(action)) not in allowed:
-        message = (f"row {row.number}: action {label} was changed in the master after this return was issued; "
-                   f"held for review (compare the return with the Register before applying it by hand)")
-        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+        return held(f"row {row.number}: action {label} was changed in the master after this return was issued; "
+                    f"held for review (compare the return with the Register before applying it by hand)")
     complete = role_code(register.index, COMPLETE)
     if complete and submission.rag == complete and not (submission.evidence or action.evidence.strip()):
-        message = (f"row {row.number}: action {label} was rated {register.index[complete].label} (complete) "
-                   f"without evidence; held back until the agency sends its evidence")
-        return outcome(ROW_HELD, message), with_state(entry, HELD, note=message, received=when, **fields), []
+        return held(f"row {row.number}: action {label} was rated {register.index[complete].label} (complete) "
+                    f"without evidence; held back until the agency sends its evidence")
     if submission.is_empty:
         keep = None if already else with_state(entry, APPLIED, received=when, applied_hash=ledger.row_hash(locked_values(action)))
         return outcome(ROW_UNCHANGED), keep, []
 
     new_entry = with_state(entry, APPLIED, received=entry.received if already else when, note="", **fields)
-    others = [e for e in ledger.entries
-              if e.key == entry.key and e.state == APPLIED and e.return_id != entry.return_id]
+    others = [e for e in applied_before if e.return_id != entry.return_id]
     applied = others + [new_entry]
     recomputed = merged_fields(register, applied, [f for f in INPUT_FIELDS if new_entry.submitted(f) is not None])
     new_action = replace(action, **recomputed)
@@ -174,18 +186,7 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
     if superseded:
         note = (f"row {row.number}: a newer return was already applied to action {label}, so its "
                 f"{', '.join(FIELD_LABELS[f] for f in superseded)} was kept")
-    if changes:
-        return outcome(ROW_APPLIED, note), new_entry, audit
-    if already and not note:
-        note = ""
-    return outcome(ROW_UNCHANGED, note), new_entry, audit
-
-
-def _position(register: Register, entry: LedgerEntry) -> int | None:
-    for position, action in enumerate(register.actions):
-        if (action.review, action.ref) == entry.key:
-            return position
-    return None
+    return outcome(ROW_APPLIED if changes else ROW_UNCHANGED, note), new_entry, audit
 
 
 def locked_values(action: Action) -> tuple[object, ...]:
