@@ -124,3 +124,8 @@ def sheet_part(path: Path, sheet_name: str = "Actions") -> str:
         rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid}"', rels)
     value = target.group(1)
     return value.lstrip("/") if value.startswith("/") else "xl/" + value
+
+
+def day(value: object) -> object:
+    """A date cell as a date, however the reader returned it (calamine gives dates, openpyxl datetimes)."""
+    return value.date() if isinstance(value, datetime) else value
