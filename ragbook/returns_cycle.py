@@ -35,6 +35,7 @@ class IssuedReturn:
     actions: int
     email: str = ""
     draft: Path | None = None
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def issue_returns(master: Master, out_dir: Path, *, agencies: Sequence[str] | No
                                  f"recipient")
                 subject, body = draft_text(agency.name, agency.contact, plan_name, due, bool(password))
                 draft = write_draft(path.with_suffix(".eml"), agency.email, subject, body, path)
-            written.append(IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft))
+            written.append(IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
+                                        agency.contact))
             new_entries += [
                 LedgerEntry(identity.return_id, round_, agency.name, issued, due, a.review, a.ref, position,
                             ledger.row_hash(locked_values(a)))
@@ -146,6 +148,18 @@ def issue_plan(plan: Path, out_dir: Path, **options) -> IssueReport:
             _remove(report.returns)
         raise
     return report
+
+
+def draft_in_outlook(report: IssueReport) -> int:
+    """The Issue returns button's extra on Windows: one draft per return in Outlook's Drafts folder."""
+    from .io.returns.outlook import Draft, save_to_outlook  # noqa: PLC0415 - Windows only
+
+    plan_name = Path(report.plan).name
+    drafts = []
+    for item in report.returns:
+        subject, body = draft_text(item.agency, item.contact, plan_name, report.due, report.encrypted)
+        drafts.append(Draft(item.email, subject, body, item.path))
+    return save_to_outlook(drafts)
 
 
 # ---------------------------------------------------------------------------- consolidate

@@ -132,6 +132,18 @@ def far_cell(cycle: Cycle) -> list[Path]:
     return [rewrite_zip(path, lambda n, d: d.replace(b"</sheetData>", far) if n == part else d)]
 
 
+def unaddressed_cells(cycle: Cycle) -> list[Path]:
+    path = police(cycle, GOOD)
+    part = sheet_part(path)
+    return [rewrite_zip(path, lambda n, d: re.sub(rb' r="[A-Z]+[0-9]+"', b"", d) if n == part else d)]
+
+
+def dtd_in_properties(cycle: Cycle) -> list[Path]:
+    path = police(cycle, GOOD)
+    return [rewrite_zip(path, lambda n, d: d.replace(b"<Properties", b'<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Properties', 1)
+                        if n == "docProps/custom.xml" else d)]
+
+
 def formula_input(cycle: Cycle) -> list[Path]:
     path = police(cycle, SECOND)
     return [edit_actions(path, lambda ws: ws.cell(4, 10, "=1+1"))]
@@ -222,6 +234,10 @@ CASES = [
          "carries no return identity"),
     Case("identity contradictory", lambda cy: [set_identity(police(cy, GOOD), sheet={"agency": "Health"})],
          "Rejected", "identity copies disagree"),
+    Case("one identity copy removed", lambda cy: [set_identity(police(cy, GOOD), props={"return_id": ""})],
+         "Received", "identity was missing from the document properties", changed=APPLIED_52),
+    Case("cells without addresses", unaddressed_cells, "Rejected", "cells without an address"),
+    Case("DTD in the document properties", dtd_in_properties, "Rejected", "declares a DTD"),
     Case("wrong agency", lambda cy: [set_identity(police(cy, GOOD), sheet={"agency": "Health"},
                                                   props={"agency": "Health"})], "Rejected", "was issued to Police"),
     Case("unknown return", lambda cy: [set_identity(police(cy, GOOD), sheet={"return_id": "R009-Police-000000"},

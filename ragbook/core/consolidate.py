@@ -87,6 +87,9 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     match = match_rows(entries, content.rows, ledger)
     reasons = [message for _, message in match.problems]
     warnings = list(content.warnings)
+    lost = [place for place, identity in content.copies if identity is None]
+    if lost:
+        warnings.append(f"its identity was missing from {' and '.join(lost)} (the other copy was used)")
     outcomes = [RowOutcome(row.key[0], row.key[1], row.number, ROW_REJECTED, message) for row, message in match.problems]
     if match.reordered:
         warnings.append("its rows were put in a different order; each was matched to its action by review and ref")
