@@ -84,7 +84,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     except ReturnRejected as exc:
         return rejected(content.path, str(exc))
     first = entries[0]
-    match = match_rows(entries, content.rows, ledger)
+    current = {(a.review, a.ref): locked_values(a) for a in register.actions}
+    match = match_rows(entries, content.rows, ledger, current)
     reasons = [message for _, message in match.problems]
     warnings = list(content.warnings)
     lost = [place for place, identity in content.copies if identity is None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .dates import parse_date
 from .ledger import LOCKED_FIELDS, Ledger, LedgerEntry, canonical
@@ -121,6 +121,9 @@ def check_identity(copies: Sequence[tuple[str, Identity | None]], ledger: Ledger
     if issued.agency.casefold() != first.agency.casefold():
         raise ReturnRejected(f"it says it is {first.agency}'s, but return {first.return_id} was issued to "
                              f"{issued.agency}")
+    if first.issued is not None and first.issued != issued.issued:
+        raise ReturnRejected(f"it says it was issued on {first.issued:%d/%m/%Y}, but return {first.return_id} was "
+                             f"issued on {issued.issued:%d/%m/%Y}")
     if issued.round != first.round:
         raise ReturnRejected(f"it says it is from round {first.round}, but return {first.return_id} was issued "
                              f"in round {issued.round}")
@@ -136,8 +139,13 @@ class RowMatch:
     reordered: bool
 
 
-def match_rows(entries: Sequence[LedgerEntry], rows: Sequence[ReturnRow], ledger: Ledger) -> RowMatch:
-    """Pair each returned row with the issued row of the same action, and check its locked content."""
+def match_rows(entries: Sequence[LedgerEntry], rows: Sequence[ReturnRow], ledger: Ledger,
+               current: Mapping[tuple[str, str], Sequence[object]] | None = None) -> RowMatch:
+    """Pair each returned row with the issued row of the same action, and check its locked content.
+
+    ``current`` (the master's locked values by action) only serves to say which column was edited: when the
+    master row still hashes as issued, it is the issued content.
+    """
     by_key = {e.key: e for e in entries}
     counts: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -153,7 +161,7 @@ def match_rows(entries: Sequence[LedgerEntry], rows: Sequence[ReturnRow], ledger
             problems.append((row, f"row {row.number}: action {label} appears {counts[row.key]} times (a "
                                   f"duplicated row); none of its copies was applied"))
         elif ledger.row_hash(row.locked()) != entry.issued_hash:
-            changed = _describe_locked_edit(row)
+            changed = _describe_locked_edit(row, entry, ledger, (current or {}).get(row.key))
             problems.append((row, f"row {row.number}: the locked text of action {label} was edited{changed}; "
                                   f"its update was not applied"))
         else:
@@ -164,7 +172,13 @@ def match_rows(entries: Sequence[LedgerEntry], rows: Sequence[ReturnRow], ledger
     return RowMatch(tuple(matched), tuple(problems), missing, order != sorted(order))
 
 
-def _describe_locked_edit(row: ReturnRow) -> str:
+def _describe_locked_edit(row: ReturnRow, entry: LedgerEntry, ledger: Ledger,
+                         issued: Sequence[object] | None) -> str:
+    if issued is not None and ledger.row_hash(issued) == entry.issued_hash:
+        cells = [f"{header} ({column_letter(i)}{row.number})" for i, (header, _) in enumerate(LOCKED_COLUMNS)
+                 if canonical(row.values[i]) != canonical(issued[i])]
+        if cells:
+            return f": {', '.join(cells)}"
     return f" (columns {column_letter(0)}–{column_letter(len(LOCKED_COLUMNS) - 1)} must stay as issued)"
 
 
