@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ragbook import returns_cycle
 from ragbook.cli import cli
 
-from returns_kit import Cycle, cycle, fill_return, issued_template, register_rows, returns_rows  # noqa: F401
+from returns_kit import Cycle, cycle, fill_return, issued_template, returns_rows  # noqa: F401
 
 GOOD = {"5.2": {"New Rating": "G", "Progress Update": "Briefing delivered.", "Updated By": "DI Shah"}}
 

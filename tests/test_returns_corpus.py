@@ -22,7 +22,7 @@ from ragbook.io.returns.crypto import encrypt
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.returns_cycle import consolidate_plan, issue_plan
 
-from returns_kit import (CONSOLIDATED, ISSUED, Cycle, audit_rows, cycle, fill_return, issued_template,  # noqa: F401
+from returns_kit import (CONSOLIDATED, Cycle, audit_rows, cycle, fill_return, issued_template,  # noqa: F401
                          register_rows, returns_rows, rewrite_zip, sheet_part)
 
 REVIEW = "SCR Sam and Kyle"

@@ -17,7 +17,6 @@ from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -28,8 +27,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...core.model import Action
 from ...core.ratings import RatingIndex
-from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INPUT_COLUMNS, INSTRUCTIONS_SHEET, LOCKED_COLUMNS,
-                             RETURN_HEADERS, Identity)
+from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET, LOCKED_COLUMNS, RETURN_HEADERS,
+                             Identity)
 from ..master.cells import put
 
 PROPERTY_PREFIX = "ragbook."
@@ -247,7 +246,3 @@ def _live_colours(ws, index: RatingIndex, last: int) -> None:
     first, end = get_column_letter(locked + 2), get_column_letter(len(RETURN_HEADERS))
     ws.conditional_formatting.add(f"{first}2:{end}{last}", FormulaRule(
         formula=[f'LEN({first}2)>0'], fill=PatternFill("solid", fgColor="FFFFFF", bgColor="FFFFFF")))
-
-
-def identity_places() -> Sequence[str]:
-    return ("document properties", f"the hidden sheet '{IDENTITY_SHEET}'")
