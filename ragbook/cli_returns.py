@@ -44,6 +44,9 @@ def returns_command(plan: Path, out_dir: Path, agencies: tuple[str, ...], due: d
     password = read_password_file(password_file) if password_file else None
     report = returns_cycle.issue_plan(plan, out_dir, agencies=list(agencies) or None, due=due, password=password,
                                       eml=eml, today=today)
+    if not report.returns:
+        click.echo(report.summary())
+        sys.exit(1)
     due_text = f", due {report.due:%d/%m/%Y}" if report.due else ""
     click.echo(f"Issued {len(report.returns)} returns (round {report.round}{due_text}) from {plan} into {out_dir}"
                + (", password-protected" if report.encrypted else "") + ":")
@@ -77,6 +80,8 @@ def consolidate_command(plan: Path, paths: tuple[Path, ...], as_json: bool, pass
     if as_json:
         click.echo(json.dumps({"plan": str(plan), "changes": report.changes, "pending": list(report.pending),
                                "returns": [_outcome_json(o) for o in report.outcomes]}, indent=2, default=str))
+    elif not report.outcomes:
+        click.echo(report.summary())
     else:
         click.echo(f"Consolidated {len(report.outcomes)} returns into {plan}: {report.changes} changes recorded on "
                    f"the Audit Log.")

@@ -52,6 +52,16 @@ class IssueReport:
     def files(self) -> list[Path]:
         return [r.path for r in self.returns] + [r.draft for r in self.returns if r.draft]
 
+    def summary(self) -> str:
+        """One message for the Issue returns button."""
+        if not self.returns:
+            return "No returns were issued: " + "; ".join(self.notes) + "."
+        due = f", due {self.due:%d/%m/%Y}" if self.due else ""
+        lines = [f"Issued {len(self.returns)} returns (round {self.round}{due}) into {self.returns[0].path.parent}:"]
+        lines += [f"- {r.agency}: {r.actions} actions ({r.path.name})" for r in self.returns]
+        lines += [f"Note: {note}." for note in self.notes]
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class ConsolidationReport:
@@ -63,9 +73,29 @@ class ConsolidationReport:
     def has_problems(self) -> bool:
         return any(o.has_problems for o in self.outcomes)
 
+    notes: tuple[str, ...] = ()
+
     @property
     def changes(self) -> int:
         return sum(len(o.audit) for o in self.outcomes)
+
+    def summary(self) -> str:
+        """One message for the Consolidate returns button."""
+        if not self.outcomes:
+            return "No returns were consolidated: " + "; ".join(self.notes) + "."
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        lines = [f"{len(self.outcomes)} returns checked ("
+                 + ", ".join(f"{n} {status.lower()}" for status, n in counts.items())
+                 + f"); {self.changes} changes recorded on the Audit Log."]
+        for outcome in self.outcomes:
+            if outcome.reasons:
+                more = f" (and {len(outcome.reasons) - 1} more on the Returns sheet)" if len(outcome.reasons) > 1 else ""
+                lines.append(f"- {outcome.status}: {outcome.agency or Path(outcome.path).name}: {outcome.reasons[0]}{more}")
+        if self.pending:
+            lines.append(f"Still pending: {', '.join(self.pending)}.")
+        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------- issue
@@ -74,9 +104,11 @@ def issue_returns(master: Master, out_dir: Path, *, agencies: Sequence[str] | No
     """Write one return per agency into ``out_dir`` and record them in the ledger and on the Returns sheet."""
     register = master.read_register()
     known = {a.name.casefold(): a for a in register.agencies}
+    issued = today or date.today()
     if not known:
-        raise InputError(f"{master.name}: the {c.AGENCIES} sheet lists no agencies, so there is no one to send "
-                         f"returns to; add the agencies first.")
+        return IssueReport(master.name, 0, issued, due, (), (
+            f"the {c.AGENCIES} sheet lists no agencies, so there is no one to send returns to; add the agencies "
+            f"and their lead actions first",))
     chosen = list(register.agencies)
     if agencies:
         unknown = [name for name in agencies if name.casefold() not in known]
@@ -89,7 +121,6 @@ def issue_returns(master: Master, out_dir: Path, *, agencies: Sequence[str] | No
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{out_dir}: the folder for the returns cannot be created ({exc.strerror or exc}).") from None
-    issued = today or date.today()
     ledger = master.read_ledger()
     ledger.ensure_secret()
     round_ = ledger.last_round + 1
@@ -124,6 +155,8 @@ def issue_returns(master: Master, out_dir: Path, *, agencies: Sequence[str] | No
     except OSError as exc:
         _remove(written)
         raise InputError(f"{out_dir}: a return could not be written ({exc.strerror or exc}); nothing was issued.") from None
+    if not written:
+        return IssueReport(master.name, 0, issued, due, (), tuple(notes), bool(password))
     ledger.entries += new_entries
     master.write_ledger(ledger)
     master.append_list(c.RETURNS, ([r.return_id, r.agency, issued, due, None, PENDING_STATUS, r.path.name, ""]
@@ -182,7 +215,10 @@ def consolidate_returns(master: Master, paths: Sequence[Path], *, password: str 
     """Check every return and apply what is valid; every change goes to the Audit Log."""
     files = return_files(paths)
     if not files:
-        raise InputError(f"{', '.join(str(p) for p in paths)}: holds no returns to consolidate.")
+        pending = [f"{row.get('Return ID')} ({row.get('Agency')})" for row in master.read_list(c.RETURNS)
+                   if row.get("Status") == PENDING_STATUS]
+        return ConsolidationReport(master.name, (), tuple(pending),
+                                   (f"no returns were found in {', '.join(str(p) for p in paths)}",))
     when = datetime.combine(today, time()) if today else datetime.now().replace(microsecond=0)
     register = master.read_register()
     ledger = master.read_ledger()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .core.errors import InputError
+from .core.ledger import Ledger
 from .core.model import Register
 from .core.ratings import DEFAULT_INDEX, RatingIndex
 from .core.repair import Repair, index_from_legend, repair_rows
@@ -103,11 +104,14 @@ def new_plan(plan: Path, source: Path | None = None, review: str | None = None) 
     if not plan.parent.exists():
         raise InputError(f"{plan}: the folder {plan.parent} does not exist.")
     if source is None:
-        MasterWorkbook.create(plan).save()
+        master = MasterWorkbook.create(plan)
+        master.write_ledger(Ledger.new())  # each master its own key for the returns' row hashes
+        master.save()
         return None
     imported, repairs, legend_index = read_plan_source(source, DEFAULT_INDEX, review)
     index = DEFAULT_INDEX.with_meanings(legend_index) if legend_index else DEFAULT_INDEX
     master = MasterWorkbook.create(plan, index)
+    master.write_ledger(Ledger.new())
     report = _merge(master, Register(index), source, imported, repairs, ())
     master.save()
     return report

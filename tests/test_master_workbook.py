@@ -19,7 +19,9 @@ def test_a_new_master_has_every_contract_sheet_and_column(tmp_path):
     plan = tmp_path / "new.xlsx"
     services.new_plan(plan)
     book = load_workbook(plan)
-    assert book.sheetnames == list(contract.SHEET_ORDER)
+    # Beyond the contract, only the returns ledger, very hidden (it holds the new master's own key).
+    assert book.sheetnames == list(contract.SHEET_ORDER) + ["Returns Ledger"]
+    assert book["Returns Ledger"].sheet_state == "veryHidden"
     register = book["Register"]
     assert [c.value for c in register[1]] == [col.header for col in contract.REGISTER_COLUMNS]
     assert "Register" in register.tables

@@ -133,3 +133,31 @@ def test_hostile_files_stay_within_memory_and_time_in_a_separate_process(cycle: 
     assert "zip bomb" in completed.stdout and "far outside any return" in completed.stdout
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 400
+
+
+def test_nothing_to_do_is_said_plainly(cycle: Cycle, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("consolidate", cycle.plan, empty)
+    assert result.exit_code == 0
+    assert result.output == f"No returns were consolidated: no returns were found in {empty}.\n"
+    bare = tmp_path / "bare.xlsx"
+    assert run("new", bare).exit_code == 0
+    result = run("returns", bare, "--out", tmp_path / "none")
+    assert result.exit_code == 1
+    assert result.output == ("No returns were issued: the Agencies sheet lists no agencies, so there is no one to "
+                             "send returns to; add the agencies and their lead actions first.\n")
+
+
+def test_the_buttons_summaries(cycle: Cycle) -> None:
+    summary = returns_cycle.IssueReport.summary(cycle.report)
+    assert summary.splitlines()[0] == f"Issued 5 returns (round 1, due 02/02/2026) into {cycle.folder / 'returns'}:"
+    assert "- Police: 4 actions (" in summary
+    path = cycle.copy_of("Police")
+    path.write_bytes(b"not a workbook")
+    report = returns_cycle.consolidate_plan(cycle.plan, [path])
+    assert report.summary().splitlines()[:2] == [
+        "1 returns checked (1 rejected); 0 changes recorded on the Audit Log.",
+        f"- Rejected: {path.name}: {path}: is a text file, not a return; ask the agency to fill in the .xlsx return "
+        f"it was sent and save it as an Excel Workbook (.xlsx).",
+    ]

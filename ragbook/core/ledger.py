@@ -81,6 +81,12 @@ class Ledger:
     secret: str = ""
     entries: list[LedgerEntry] = field(default_factory=list)
 
+    @classmethod
+    def new(cls) -> Ledger:
+        """An empty ledger with a fresh key (a new master gets one; a master built as a template gets none,
+        and its first issue makes it)."""
+        return cls(secrets.token_hex(16))
+
     def ensure_secret(self) -> None:
         if not self.secret:
             self.secret = secrets.token_hex(16)

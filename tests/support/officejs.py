@@ -112,6 +112,15 @@ def replay(source: Path, actions: list[dict], target: Path) -> Replayed:
         if func == "alert":
             seen.alerts.append((args[0], args[1], args[3]))
             continue
+        if func == "addSheet":  # args: [position, name]; the workbook-level action has no sheet_position
+            book.create_sheet(args[1], args[0])
+            continue
+        if func == "activateSheet":
+            book.active = args[0]
+            continue
+        if func == "setSheetVisibility":
+            book.worksheets[action["sheet_position"]].sheet_state = {"Hidden": "hidden", "Visible": "visible"}[args[0]]
+            continue
         ws = book.worksheets[action["sheet_position"]]
         if "Chart" in func:
             seen.charts.append(action)

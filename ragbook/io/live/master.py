@@ -17,11 +17,12 @@ Where the two adapters differ, on purpose:
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from ...core.ledger import LEDGER_SHEET, Ledger, ledger_rows, parse_ledger
 from ...core.model import Register
 from ...core.ratings import RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
@@ -178,8 +179,47 @@ class LiveMaster:
 
         draw(self.book, c.SUMMARY, layout(summary), to_cell)
 
+    # ----------------------------------------------------------------- the returns ledger (one block)
+    def read_ledger(self) -> Ledger:
+        if LEDGER_SHEET not in [sheet.name for sheet in self.book.sheets]:
+            return Ledger()
+        return parse_ledger(self.values(LEDGER_SHEET))
+
+    def write_ledger(self, ledger: Ledger) -> None:
+        """The ``Returns Ledger`` sheet as the command line writes it (dates as ISO text), in one block.
+
+        A master without the sheet gets it added and hidden; xlwings can only hide a sheet, so this one is
+        hidden rather than very hidden until the master is next saved by the command line.
+        """
+        names = [sheet.name for sheet in self.book.sheets]
+        if LEDGER_SHEET in names:
+            ws = self.book.sheets[LEDGER_SHEET]
+            old = self.values(LEDGER_SHEET)
+        else:
+            active = self.book.sheets.active
+            ws = self.book.sheets.add(LEDGER_SHEET, after=self.book.sheets[len(names) - 1])
+            ws.visible = False
+            active.activate()
+            old = []
+        rows = [[to_cell(_ledger_cell(v)) for v in row] for row in ledger_rows(ledger)]
+        width = max(len(row) for row in rows)
+        rows = [row + [None] * (width - len(row)) for row in rows]
+        if len(old) > len(rows):
+            ws.range((len(rows) + 1, 1), (len(old), max(width, len(old[0]) if old else width))).clear_contents()
+        ws.range((1, 1), (len(rows), width)).value = rows
+        self._values[LEDGER_SHEET] = [[_ledger_cell(v) for v in row] for row in ledger_rows(ledger)]
+
     def save(self) -> None:
         """The workbook stays open in Excel, changed; the user saves it as any other edit."""
+
+
+def _ledger_cell(value: object) -> object:
+    """Dates in the ledger are ISO text, as ``io.master.ledger_sheet`` writes them."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _rating_rules(area: Any, index: RatingIndex) -> None:
