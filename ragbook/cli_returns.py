@@ -79,6 +79,7 @@ def consolidate_command(plan: Path, paths: tuple[Path, ...], as_json: bool, pass
     report = returns_cycle.consolidate_plan(plan, list(paths), password=password, today=today)
     if as_json:
         click.echo(json.dumps({"plan": str(plan), "changes": report.changes, "pending": list(report.pending),
+                               "notes": list(report.notes),
                                "returns": [_outcome_json(o) for o in report.outcomes]}, indent=2, default=str))
     elif not report.outcomes:
         click.echo(report.summary())

@@ -3,7 +3,10 @@ update in the Register and the Audit Log, the Returns sheet up to date, and ever
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime
+
+import pytest
 
 from openpyxl import load_workbook
 
@@ -100,3 +103,19 @@ def test_consolidating_again_changes_nothing(cycle: Cycle) -> None:
     assert first.changes > 0 and second.changes == 0
     assert second.outcomes[0].status == "Received"
     assert register_rows(cycle.plan) == register and audit_rows(cycle.plan) == audit
+
+
+@pytest.mark.libreoffice
+def test_a_return_saved_by_libreoffice_is_recognised_and_applied(cycle: Cycle, soffice, tmp_path) -> None:
+    """A spreadsheet program's own save (shared strings, its own styles and properties) keeps the return's
+    identity and locked content intact."""
+    path = cycle.copy_of("Health")
+    fill_return(path, {"5.3": {"New Rating": "A", "Progress Update": "Audit slipped to May.",
+                               "Revised Date": date(2026, 5, 31), "Updated By": "Designated Nurse"}})
+    out = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+                    str(path)], check=True, capture_output=True, timeout=180)
+    report = consolidate_plan(cycle.plan, [out / path.name], today=CONSOLIDATED)
+    assert [o.status for o in report.outcomes] == ["Received"], report.outcomes[0].reasons
+    row = register_rows(cycle.plan)[("SCR Sam and Kyle", "5.3")]
+    assert (row["RAG"], row["Progress"], row["Revised Date"]) == ("A", "Audit slipped to May.", date(2026, 5, 31))
