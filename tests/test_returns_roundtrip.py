@@ -102,6 +102,7 @@ def test_consolidating_again_changes_nothing(cycle: Cycle) -> None:
     second = consolidate_plan(cycle.plan, [path], today=date(2026, 2, 9))
     assert first.changes > 0 and second.changes == 0
     assert second.outcomes[0].status == "Received"
+    assert second.outcomes[0].warnings[-1] == "it was already consolidated on 01/02/2026; nothing changed"
     assert register_rows(cycle.plan) == register and audit_rows(cycle.plan) == audit
 
 

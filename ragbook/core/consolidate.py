@@ -105,8 +105,10 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     for e in ledger.entries:
         if e.state == APPLIED:
             applied.setdefault(e.key, []).append(e)
+    filled = False
     for entry, row in match.matched:
         check = check_inputs(row, register.index)
+        filled = filled or check.submission is None or not check.submission.is_empty
         warnings += [f"row {row.number}: {w}" for w in check.warnings]
         outcome, new_entry, changes = _apply_row(register, ledger, entry, check, when, positions.get(entry.key),
                                                  applied.get(entry.key, []))
@@ -125,7 +127,12 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         reasons.append(message)
     ledger.replace_entries(updated)
     if match.matched and not match.problems and all(o.state == ROW_UNCHANGED and not o.message for o in outcomes):
-        warnings.append("no updates were filled in")
+        if filled and all(entry.state == APPLIED for entry, _ in match.matched):
+            received = min((e.received for e, _ in match.matched if e.received), default=None)
+            when_text = f" on {received:%d/%m/%Y}" if received else ""
+            warnings.append(f"it was already consolidated{when_text}; nothing changed")
+        elif not filled:
+            warnings.append("no updates were filled in")
     accepted = sum(o.state in (ROW_APPLIED, ROW_UNCHANGED) for o in outcomes)
     status = RECEIVED if not reasons else (PARTLY_ACCEPTED if accepted else REJECTED_STATUS)
     return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),
