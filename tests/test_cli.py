@@ -187,3 +187,38 @@ def test_the_demo_runs_the_journey_and_says_what_to_open(tmp_path):
     assert result.exit_code == 0
     assert (tmp_path / "demo" / "ActionPlan.xlsm").exists()  # the ribbon workbook
     assert "Open " in result.output
+
+
+def far_cell_workbook(path, sheet_title="Plan"):
+    """A workbook whose only other cell sits at XFD900000: a dense reader would need terabytes for it."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet_title
+    ws.append(["Ref", "Recommendation", "Actions"])
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        b"</sheetData>", b'<row r="900000"><c r="XFD900000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def test_a_plan_with_a_far_away_cell_is_refused_before_it_is_read(tmp_path, sample_master):
+    source = far_cell_workbook(tmp_path / "far.xlsx")
+    result = CliRunner().invoke(cli, ["import", str(source), "--into", str(sample_master)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"Error: {source}: sheet 'Plan' has a cell at XFD900000, far outside any action plan; refused.\n")
+
+
+def test_a_master_with_a_far_away_cell_is_refused_before_it_is_read(tmp_path):
+    master = far_cell_workbook(tmp_path / "master.xlsx", sheet_title="Register")
+    book = __import__("openpyxl").load_workbook(master)
+    book.create_sheet("Rating Index")
+    book.save(tmp_path / "ignored.xlsx")  # openpyxl itself would choke on the far cell only when asked for it
+    result = CliRunner().invoke(cli, ["validate", str(master)])
+    assert result.exit_code == 2
+    assert "has a cell at XFD900000, far outside anything it should hold; refused." in result.stderr

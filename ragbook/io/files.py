@@ -8,6 +8,7 @@ decompressed, and every XML part is checked for a DTD (entity expansion attacks)
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +155,36 @@ def refuse_dtd(path: Path, name: str, data: bytes) -> None:
     # part also catches one hidden after a long comment.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise UnsafeFileError(f"{path}: part {name} declares a DTD or entities, which Office never writes; refused.")
+
+
+_CELL_ADDRESS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+# What a dense grid of a sheet's extent may cost: python-calamine builds one (and aborts the whole process,
+# beyond any exception handler, when it cannot), so a single cell at XFD900000 must be refused first.
+MAX_GRID_CELLS = 20_000_000
+
+
+def check_sheet_extent(path: Path, sheet: str, sheet_xml: bytes, *, max_rows: int = 1_048_576,
+                       max_columns: int = 16_384, max_cells: int = MAX_GRID_CELLS,
+                       holds: str = "anything it should hold") -> tuple[int, int]:
+    """Refuse a sheet whose cells reach further than its kind of content ever does; returns (rows, columns)."""
+    far_row, far_letters = 0, b""
+    for letters, digits in _CELL_ADDRESS.findall(sheet_xml):
+        far_row = max(far_row, int(digits))
+        if (len(letters), letters) > (len(far_letters), far_letters):  # AA comes after Z
+            far_letters = letters
+    far_column = column_number(far_letters.decode()) if far_letters else 0
+    if far_row > max_rows or far_column > max_columns or far_row * far_column > max_cells:
+        raise UnsafeFileError(f"{path}: sheet '{sheet}' has a cell at {far_letters.decode()}{far_row}, far outside "
+                              f"{holds}; refused.")
+    return far_row, far_column
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def check_package(path: Path) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from xml.etree.ElementTree import ParseError
 from pathlib import Path
 
 from ...core.errors import InputError
-from ..files import check_package
+from ..files import check_package, check_sheet_extent
+from ..master.package import sheet_parts
 from .grid import Grid, GridRow
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
@@ -54,6 +57,15 @@ def workbook_grids(path: Path) -> list[Grid]:
     from python_calamine import CalamineWorkbook  # noqa: PLC0415 - heavy import kept to this path
 
     check_package(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            for name, part in parts.items():
+                if part in archive.namelist():
+                    check_sheet_extent(path, name, archive.read(part), max_rows=200_000, max_columns=500,
+                                       holds="any action plan")
+    except (KeyError, ParseError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{path}: cannot be read as a workbook ({exc.__class__.__name__}: {exc}).") from None
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error classes for every kind of broken file

@@ -19,6 +19,8 @@ from typing import Callable
 
 from defusedxml import ElementTree
 
+from ..files import check_sheet_extent
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -106,7 +108,8 @@ def cut_list_sheets(
                 or info.filename.endswith("/workbook.xml"):
             check(path, info.filename, archive.read(info))  # parsed below, before the loop's own check
     parts = sheet_parts(archive)
-    cut = {parts[name] for name in list_sheets if name in parts}
+    names = {parts[name]: name for name in list_sheets if name in parts}
+    cut = set(names)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
         for info in archive.infolist():
@@ -114,6 +117,7 @@ def cut_list_sheets(
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 check(path, info.filename, data)
             if info.filename in cut:
+                check_sheet_extent(path, names[info.filename], data)
                 data = header_only(data)
             copy.writestr(info.filename, data)
     return PackageCopy(buffer.getvalue(), parts)

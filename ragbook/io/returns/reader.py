@@ -179,18 +179,12 @@ def _check_extent(path: Path, name: str, sheet_xml: bytes) -> None:
     """Refuse a sheet whose cells reach far out: calamine makes a dense grid of the whole extent, so a single
     cell at XFD900000 would ask for hundreds of gigabytes (and abort the process) before any check could run."""
     cells = len(_ANY_CELL.findall(sheet_xml))
-    addressed = 0
-    far_row = far_column = 0
-    for match in _CELL_START.finditer(sheet_xml):
-        addressed += 1
-        far_row = max(far_row, int(match.group(2)))
-        far_column = max(far_column, _column_number(match.group(1).decode()))
+    addressed = len(_CELL_START.findall(sheet_xml))
     if addressed != cells:
         raise UnsafeFileError(f"{path}: sheet '{name}' has {cells - addressed} cells without an address, which "
                               f"Excel never writes; refused.")
-    if far_row > MAX_ROWS or far_column > MAX_COLUMNS:
-        raise UnsafeFileError(f"{path}: sheet '{name}' has a cell at {column_letter(far_column - 1)}{far_row}, "
-                              f"far outside any return; refused.")
+    files.check_sheet_extent(path, name, sheet_xml, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                             holds="any return")
 
 
 def _column_number(letters: str) -> int:
