@@ -76,6 +76,7 @@ def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = prin
         if old.is_file():
             old.unlink()
     picked = []
+    say(f"4. Agencies reply, in plain Excel, into {returned}:")
     for agency, answers in (("Police", POLICE_ANSWERS), ("Health", HEALTH_ANSWERS), ("Education", None)):
         if agency not in by_agency:
             continue
@@ -83,9 +84,9 @@ def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = prin
         target.write_bytes(by_agency[agency].read_bytes())
         if answers is None:
             save_as_csv(target)
-            say(f"4. Agencies reply: {agency} saved its return as CSV (it must be rejected)")
+            say(f"   {agency} saved its return as CSV (it must be rejected)")
         else:
-            say(f"4. Agencies reply: {agency} filled in {fill_return(target, answers)} cells")
+            say(f"   {agency} filled in {fill_return(target, answers)} cells")
         picked.append(target)
     result = returns_cycle.consolidate_plan(plan, [returned], today=today)
     say(f"5. Consolidate: {result.changes} changes recorded on the Audit Log")
