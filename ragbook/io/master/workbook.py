@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ...core.errors import InputError
-from ...core.ledger import Ledger
+from ...core.ledger import LEDGER_SHEET, Ledger, parse_ledger
 from ...core.model import Action, ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, Rating, RatingIndex
 from ...core.rules import FIELD_LABELS, Finding
@@ -108,7 +108,7 @@ class MasterWorkbook:
         try:
             with zipfile.ZipFile(io.BytesIO(original)) as archive:
                 check_zip_limits(path, archive)
-                copy = package.cut_list_sheets(path, archive, set(c.STREAMED_SHEETS), check=refuse_dtd)
+                copy = package.cut_list_sheets(path, archive, {*c.STREAMED_SHEETS, LEDGER_SHEET}, check=refuse_dtd)
             book = load_workbook(io.BytesIO(copy.data), keep_vba=(kind == XLSM), rich_text=False)
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
             raise InputError(f"{path}: cannot be opened as a workbook ({exc.__class__.__name__}: {exc}).") from None
@@ -144,6 +144,9 @@ class MasterWorkbook:
                     headers.pop()
                 body = [list(r) for r in rows[1:] if any(v not in (None, "") for v in r)]
                 self.lists[name] = ListRows(headers or [col.header for col in _columns(name)], body)
+            if LEDGER_SHEET in values.sheet_names:
+                rows = values.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False)
+                self.lists[LEDGER_SHEET] = ListRows(list(rows[0]) if rows else [], [list(r) for r in rows[1:]])
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for broken sheets
             raise InputError(f"{self.path}: its sheets cannot be read ({exc}).") from None
 
@@ -231,10 +234,14 @@ class MasterWorkbook:
             yield number, {h: values[i - 1] for h, i in headers.items() if i - 1 < len(values)}
 
     def read_ledger(self) -> Ledger:
-        return ledger_sheet.read_ledger(self.book)
+        content = self.lists.get(LEDGER_SHEET)
+        return parse_ledger([content.headers, *content.rows]) if content else Ledger()
 
     def write_ledger(self, ledger: Ledger) -> None:
-        ledger_sheet.write_ledger(self.book, ledger)
+        first, *rest = ledger_sheet.ledger_values(ledger)
+        self.lists[LEDGER_SHEET] = ListRows(first, rest)
+        if LEDGER_SHEET not in self.book.sheetnames:
+            ledger_sheet.add_sheet(self.book)
 
     # ----------------------------------------------------------------- writing
     def write_register(self, register: Register) -> None:
@@ -351,7 +358,7 @@ class _Writer:
     def save(self, target: Path) -> None:
         book = self.master.book
         data = {}
-        for name in c.STREAMED_SHEETS:
+        for name in self.master.lists:
             data[name] = self._prepare(name)
         book.properties.modified = datetime.now().replace(microsecond=0)
         buffer = io.BytesIO()
@@ -370,7 +377,7 @@ class _Writer:
         ws = book[name]
         content = master.lists[name]
         columns = _columns(name)
-        width = max(len(content.headers), len(columns))
+        width = max(len(content.headers), len(columns), max(map(len, content.rows), default=0))
         header_style = ws.cell(1, 1).style_id if ws.cell(1, 1).has_style else _style_id(book, font=HEADER_FONT, fill=HEADER_FILL)
         for position, header in enumerate(content.headers, start=1):
             ws.cell(1, position).value = header  # the table's column names are taken from these cells
@@ -401,7 +408,8 @@ class _Writer:
 
 
 def _columns(sheet: str) -> Sequence[c.Column]:
-    return c.REGISTER_COLUMNS if sheet == c.REGISTER else c.LIST_SHEETS[sheet]
+    """The contract's columns of a streamed sheet; none for machine data such as the ledger."""
+    return c.REGISTER_COLUMNS if sheet == c.REGISTER else c.LIST_SHEETS.get(sheet, ())
 
 
 def _style_id(book: Workbook, **style: object) -> int:
