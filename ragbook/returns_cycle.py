@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import services
-from .core.consolidate import ReturnOutcome, consolidate_return, locked_values, rejected
+from .core.consolidate import Lookups, ReturnOutcome, consolidate_return, locked_values, rejected
 from .core.errors import InputError, RagbookError
 from .core.ledger import LedgerEntry
 from .core.returns import PARTLY_ACCEPTED, PENDING_STATUS, RECEIVED, REJECTED_STATUS, Identity
@@ -223,6 +223,7 @@ def consolidate_returns(master: Master, paths: Sequence[Path], *, password: str 
     register = master.read_register()
     ledger = master.read_ledger()
     before = list(register.actions)
+    lookups = Lookups.build(register, ledger)
     outcomes: list[ReturnOutcome] = []
     for path in files:
         try:
@@ -230,7 +231,7 @@ def consolidate_returns(master: Master, paths: Sequence[Path], *, password: str 
         except InputError as exc:  # the return is refused; the others still go ahead
             outcomes.append(rejected(str(path), str(exc)))
             continue
-        outcomes.append(consolidate_return(register, ledger, content, when))
+        outcomes.append(consolidate_return(register, ledger, content, when, lookups))
     if register.actions != before:
         master.write_register(register)
     master.write_ledger(ledger)

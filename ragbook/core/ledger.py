@@ -16,6 +16,7 @@ values and a ``Ledger``, so any adapter (openpyxl, xlwings) only moves a 2-D blo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -123,19 +124,34 @@ def canonical(value: object) -> str:
     """One spelling per value, whatever path it took: Excel may save a date as a datetime, text with CRLF."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = _ILLEGAL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    if type(value) is not str:
+        if isinstance(value, datetime):
+            value = value.date() if value.time() == datetime.min.time() else value
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        value = str(value)
+    # Every row of every return is hashed: the common case (one line, nothing to strip out) stays cheap.
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    if "\n" in value:
+        return "\n".join(line.rstrip() for line in value.split("\n")).strip()
+    return value.strip()
+
+
+@functools.lru_cache(maxsize=8)
+def _keyed(secret: str) -> hmac.HMAC:
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
 
 
 def keyed_hash(secret: str, values: Sequence[object]) -> str:
     payload = json.dumps([canonical(v) for v in values], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    mac = _keyed(secret).copy()  # copying a keyed HMAC skips re-deriving the key for every row
+    mac.update(payload.encode())
+    return mac.hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------- to and from a block of values
