@@ -124,8 +124,10 @@ def tally(index: RatingIndex, group: str, actions: Iterable[Action]) -> Tally:
 
 
 def by_review(register: Register) -> tuple[Tally, ...]:
-    return tuple(tally(register.index, review, (a for a in register if a.review == review))
-                 for review in register.reviews)
+    grouped: dict[str, list[Action]] = {review: [] for review in register.reviews}
+    for action in register:
+        grouped[action.review].append(action)
+    return tuple(tally(register.index, review, actions) for review, actions in grouped.items())
 
 
 def by_recommendation(register: Register) -> tuple[Tally, ...]:

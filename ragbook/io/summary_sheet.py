@@ -7,6 +7,9 @@ explicitly as shown, because Excel and LibreOffice hide axes openpyxl leaves uns
 
 from __future__ import annotations
 
+from copy import copy
+
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, DoughnutChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint, SeriesLabel
@@ -23,6 +26,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=12, color="1F3864")
 FIRST_WIDTH, DEFAULT_WIDTH = 40, 11
+TOP, TOP_WRAP = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
 
 
 def fresh_summary_sheet(book: Workbook) -> Worksheet:
@@ -76,15 +80,22 @@ def _draw_block(ws: Worksheet, block: Block) -> None:
     if not block.rows:
         ws.cell(block.first_data_row, 1, block.note).font = Font(italic=True, color="595959")
         return
+    # One style per column, copied into each cell: setting a cell's alignment and format one by one looks each
+    # up in openpyxl's style registry, which costs seconds on a summary of 20,000 actions.
+    styles = []
+    for offset in range(len(block.header)):
+        template = Cell(ws)
+        template.alignment = TOP_WRAP if offset == 0 else TOP
+        if offset in block.percent_columns:
+            template.number_format = "0%"
+        elif offset in block.date_columns:
+            template.number_format = DATE_FORMAT
+        styles.append(template._style)  # noqa: SLF001 - openpyxl's own way of copying a style
     for number, values in enumerate(block.rows, start=block.first_data_row):
         for offset, value in enumerate(values):
             cell = ws.cell(number, 1 + offset)
-            put(cell, value)
-            if offset in block.percent_columns:
-                cell.number_format = "0%"
-            elif offset in block.date_columns:
-                cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(vertical="top", wrap_text=offset == 0)
+            cell._style = copy(styles[offset] if offset < len(styles) else styles[-1])  # noqa: SLF001
+            put(cell, value)  # after the style: text that looks like a formula adds its quote prefix to it
         first = values[0] if isinstance(values[0], str) else ""
         lines = sum(max(1, -(-len(part) // int(FIRST_WIDTH * 1.1))) for part in first.split("\n"))
         if lines > 1:  # not every spreadsheet program fits rows to wrapped text on opening
