@@ -99,19 +99,27 @@ class LiveMaster:
         self._values[sheet] = [list(header)] + [list(row) for row in rows]
 
     def write_register(self, register: Register) -> None:
+        rows_before = len(self.values(c.REGISTER)) - 1
         self._write_table(c.REGISTER, c.REGISTER_TABLE, c.REGISTER_COLUMNS, register_values(register))
-        ws = self.book.sheets[c.REGISTER]
-        last = max(len(register) + 1, 2)
-        headers = header_map(self.values(c.REGISTER)[0])
-        for label in (FIELD_LABELS["target_date"], FIELD_LABELS["revised_date"]):
-            column = headers[label]
-            ws.range((2, column), (last, column)).data_validation.set_date("greater_than", date(2000, 1, 1))
-        # Ratings show their index colours as soon as they are written, as in a master saved by the command line.
-        _rating_rules(ws.range((2, headers[FIELD_LABELS["rag"]]), (last, headers[FIELD_LABELS["rag"]])), register.index)
+        if rows_before != len(register):
+            # The date checks and colour rules cover the register's rows: only a change of length moves them
+            # (a consolidation never does, and each rule rewritten is one more Excel action).
+            ws = self.book.sheets[c.REGISTER]
+            last = max(len(register) + 1, 2)
+            headers = header_map(self.values(c.REGISTER)[0])
+            for label in (FIELD_LABELS["target_date"], FIELD_LABELS["revised_date"]):
+                column = headers[label]
+                ws.range((2, column), (last, column)).data_validation.set_date("greater_than", date(2000, 1, 1))
+            # Ratings show their index colours as soon as they are written, as in a master the command line saved.
+            rag = headers[FIELD_LABELS["rag"]]
+            _rating_rules(ws.range((2, rag), (last, rag)), register.index)
         self.write_agencies(register.agencies)
 
     def write_agencies(self, agencies: Iterable[Any]) -> None:
-        self.write_list(c.AGENCIES, ([a.name, a.contact, a.email] for a in agencies))
+        rows = [[a.name, a.contact, a.email] for a in agencies]
+        current = [[row.get(col.header) or "" for col in c.AGENCIES_COLUMNS] for row in self.read_list(c.AGENCIES)]
+        if rows != current:
+            self.write_list(c.AGENCIES, rows)
 
     def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])
