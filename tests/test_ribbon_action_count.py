@@ -74,3 +74,22 @@ def test_import_into_20000_actions(payload):
     written = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 0]
     assert sum(a["row_count"] for a in written) == SIZE + 18 and len(written) <= 4
     assert [a["start_row"] for a in written] == sorted(a["start_row"] for a in written)
+
+
+def test_refresh_summary_20000_actions(payload):
+    text, actions = _press(payload, "refresh_summary", today=date(2026, 11, 1))
+    assert text is not None and "Summary" in text, text
+    assert len(actions) <= LIMIT, " ".join(a["func"] for a in actions)
+
+
+def test_issue_returns_20000_actions(payload, tmp_path):
+    text, actions = _press(payload, "issue_returns", str(tmp_path), today=date(2026, 11, 1))
+    assert text is not None and text.startswith("Issued 3 returns (round 1)"), text
+    assert len(actions) <= LIMIT, " ".join(a["func"] for a in actions)
+    assert len(list(tmp_path.glob("*.xlsx"))) == 3
+
+
+def test_board_report_20000_actions(payload, tmp_path):
+    text, actions = _press(payload, "board_report", str(tmp_path / "board.docx"), today=date(2026, 11, 1))
+    assert text is not None and (tmp_path / "board.docx").exists(), text
+    assert len(actions) <= LIMIT, " ".join(a["func"] for a in actions)

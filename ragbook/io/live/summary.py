@@ -1,9 +1,10 @@
 """Draw the Summary sheet in the live workbook: the same ``summary_layout`` the file adapter draws.
 
-The whole sheet's values go in as one block; each table's header row gets its fills in one call; charts are
-native Excel charts over the tables' cells. Kept simpler than the file's drawing, on purpose: series keep
-Excel's own colours (the xlwings API sets a chart's data and type, not each point's fill), and column
-widths and row heights are left as the workbook has them.
+The whole sheet's values go in as one block, and every header fill in one more (a matrix of colours); each
+table then takes one call to embolden its title and header. Every call is an Excel action, so the drawing is
+kept simpler than the file's, on purpose: header text is bold black on a light fill (or on the rating's own
+colour) rather than set cell by cell; series keep Excel's own colours (the xlwings API sets a chart's data
+and type, not each point's fill); column widths and row heights are left as the workbook has them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..master.cells import DATE_FORMAT
-from ..summary_layout import Block, SheetLayout
+from ..summary_layout import SheetLayout
 
 WIDTH = 13  # columns A:M hold the tables; charts start at N
 CM = 28.35  # points per centimetre
@@ -37,16 +38,48 @@ def grid(sheet_layout: SheetLayout, to_cell) -> list[list[object]]:
     return values
 
 
+HEADER_FILL = "#D9E1F2"  # light: black header text reads on it, so no per-cell font colours are needed
+MAX_COLOUR_CELLS = 10_000  # xlwings sets at most this many cells' colours in one call
+
+
+def header_fills(sheet_layout: SheetLayout, width: int) -> list[tuple[int, list[list[object]]]]:
+    """(first row, colour matrix) windows covering every header row, each within one call's limit.
+
+    Header rows close together share a window (cells between them are left as they are, ``...``), so a
+    summary of any size takes a handful of calls.
+    """
+    fills_by_row: dict[int, list[object]] = {}
+    for block in sheet_layout.blocks:
+        fills = {offset: fill for offset, fill, _ in block.fills}
+        fills_by_row[block.header_row] = [f"#{fills[offset]}" if offset in fills else HEADER_FILL
+                                          for offset in range(len(block.header))]
+    windows: list[tuple[int, list[list[object]]]] = []
+    for row in sorted(fills_by_row):
+        if windows and (row - windows[-1][0] + 1) * width <= MAX_COLOUR_CELLS:
+            start, matrix = windows[-1]
+            matrix += [[...] * width for _ in range(row - start + 1 - len(matrix))]
+        else:
+            start, matrix = row, [[...] * width]
+            windows.append((start, matrix))
+        matrix[row - start][: len(fills_by_row[row])] = fills_by_row[row]
+    return windows
+
+
 def draw(book: Any, sheet_name: str, sheet_layout: SheetLayout, to_cell) -> None:
     ws = book.sheets[sheet_name]
     for chart in list(ws.charts):
         chart.delete()
     ws.clear()
     values = grid(sheet_layout, to_cell)
-    ws.range((1, 1), (len(values), len(values[0]))).value = values
+    width = len(values[0])
+    ws.range((1, 1), (len(values), width)).value = values
+    for start, matrix in header_fills(sheet_layout, width):
+        ws.range((start, 1), (start + len(matrix) - 1, width)).set_colors(matrix)
     ws.range((1, 1)).font.bold = True
     for block in sheet_layout.blocks:
-        _style_block(ws, block)
+        # The title and the header are adjacent rows: one call emboldens both.
+        ws.range((block.row, 1), (block.header_row, len(block.header))).font.bold = True
+    _number_formats(ws, sheet_layout)
     for spec in sheet_layout.charts:
         block = sheet_layout.block(spec.block)
         if not block.rows:
@@ -57,24 +90,28 @@ def draw(book: Any, sheet_name: str, sheet_layout: SheetLayout, to_cell) -> None
             source = ws.range((block.header_row, columns[0]), (first, columns[-1]))
         else:
             source = ws.range((block.header_row, 1), (last, columns[-1]))
-        chart = ws.charts.add(width=spec.width_cm * CM, height=spec.height_cm * CM, chart_type=CHART_TYPES[spec.kind],
-                              source=source, anchor=ws.range((spec.anchor_row, spec.anchor_column)))
-        chart.name = spec.title
+        ws.charts.add(width=spec.width_cm * CM, height=spec.height_cm * CM, chart_type=CHART_TYPES[spec.kind],
+                      source=source, anchor=ws.range((spec.anchor_row, spec.anchor_column)))
 
 
-def _style_block(ws: Any, block: Block) -> None:
-    header = ws.range((block.header_row, 1), (block.header_row, len(block.header)))
-    fills = {offset: (fill, font) for offset, fill, font in block.fills}
-    header.set_colors([[f"#{fills.get(offset, ('1F3864', 'FFFFFF'))[0]}" for offset in range(len(block.header))]])
-    header.font.bold = True
-    header.font.color = "#FFFFFF"
-    for offset, (_, font) in fills.items():
-        if font.upper() != "FFFFFF":
-            ws.range((block.header_row, 1 + offset)).font.color = f"#{font}"
-    ws.range((block.row, 1)).font.bold = True
-    if not block.rows:
-        return
-    last = block.first_data_row + len(block.rows) - 1
-    for offsets, number_format in ((block.percent_columns, "0%"), (block.date_columns, DATE_FORMAT)):
-        if offsets:
-            ws.range((block.first_data_row, 1 + min(offsets)), (last, 1 + max(offsets))).number_format = number_format
+def _number_formats(ws: Any, sheet_layout: SheetLayout) -> None:
+    """One call per run of consecutive tables formatting the same columns alike (the four rating tables share
+    their percentage columns): a format on a title or header cell holding text shows nothing."""
+    for attribute, number_format in (("percent_columns", "0%"), ("date_columns", DATE_FORMAT)):
+        run: tuple[tuple[int, ...], int, int] | None = None
+        for block in [b for b in sheet_layout.blocks if b.rows]:
+            offsets = getattr(block, attribute)
+            last = block.first_data_row + len(block.rows) - 1
+            if run is not None and offsets == run[0]:
+                run = (offsets, run[1], last)
+                continue
+            if run is not None:
+                _format(ws, run, number_format)
+            run = (offsets, block.first_data_row, last) if offsets else None
+        if run is not None:
+            _format(ws, run, number_format)
+
+
+def _format(ws: Any, run: tuple[tuple[int, ...], int, int], number_format: str) -> None:
+    offsets, first, last = run
+    ws.range((first, 1 + min(offsets)), (last, 1 + max(offsets))).number_format = number_format
