@@ -88,8 +88,3 @@ def test_issue_returns_20000_actions(payload, tmp_path):
     assert len(actions) <= LIMIT, " ".join(a["func"] for a in actions)
     assert len(list(tmp_path.glob("*.xlsx"))) == 3
 
-
-def test_board_report_20000_actions(payload, tmp_path):
-    text, actions = _press(payload, "board_report", str(tmp_path / "board.docx"), today=date(2026, 11, 1))
-    assert text is not None and (tmp_path / "board.docx").exists(), text
-    assert len(actions) <= LIMIT, " ".join(a["func"] for a in actions)

@@ -81,8 +81,10 @@ def test_board_report_button(maintained, tmp_path):
     docx = pytest.importorskip("docx")
     cli_report = tmp_path / "cli-report.docx"
     by_file(maintained, reporting.board_report, cli_report, today=TODAY)
-    after, _, alerts = press(maintained, "board_report", str(tmp_path / "Board report"), today=TODAY)
+    after, actions, alerts = press(maintained, "board_report", str(tmp_path / "Board report"), today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    # The button only reads the workbook, in one block per sheet, so its count does not grow with the plan.
+    assert [a["func"] for a in actions] == ["alert"]
     button_report = tmp_path / "Board report.docx"  # the extension is added when the dialog gave none
 
     def text(path: Path) -> list[str]:
