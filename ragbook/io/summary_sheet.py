@@ -19,7 +19,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .master import contract as c
-from .master.cells import DATE_FORMAT, put
+from .master.cells import DATE_FORMAT, landscape_fit_to_width, put
 from .summary_layout import Block, Chart, SheetLayout
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -57,11 +57,8 @@ def draw(book: Workbook, sheet_layout: SheetLayout) -> Worksheet:
     for chart in sheet_layout.charts:
         _draw_chart(ws, sheet_layout.block(chart.block), chart)
     ws.freeze_panes = "A4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_fit_to_width(ws)
+    ws.print_title_rows = None  # the summary's tables each have their own header
     return ws
 
 

@@ -55,3 +55,13 @@ def date_of(value: object) -> date | str | None:
     if isinstance(value, date):
         return value
     return text_of(value).strip() or None
+
+
+def landscape_fit_to_width(ws) -> None:
+    """Print setup shared by every sheet a person prints: A4 landscape, one page wide, header row repeated."""
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True

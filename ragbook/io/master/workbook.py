@@ -39,7 +39,8 @@ from ...core.summary import Summary
 from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
 from . import contract as c
 from . import ledger_sheet, package, sheetxml
-from .cells import date_of, put, text_of
+from .cells import date_of, landscape_fit_to_width, put, text_of
+from .rows import agencies_from, index_from
 from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
 
@@ -163,27 +164,10 @@ class MasterWorkbook:
 
     # ----------------------------------------------------------------- reading
     def read_index(self) -> RatingIndex:
-        ratings = []
-        for row_number, row in self._openpyxl_rows(c.RATING_INDEX):
-            code, label, meaning, fill, font = (text_of(row.get(h)).strip() for h in ("Code", "Label", "Meaning", "Fill", "Font"))
-            if not code and not label:
-                continue
-            try:
-                ratings.append(Rating(code or label[:1].upper(), label or code, meaning, fill or "D9D9D9", font or "000000"))
-            except ValueError as exc:
-                raise InputError(f"{self.path}: sheet '{c.RATING_INDEX}' row {row_number}: {exc}.") from None
-        try:
-            return RatingIndex(tuple(ratings))
-        except ValueError as exc:
-            raise InputError(f"{self.path}: sheet '{c.RATING_INDEX}': {exc}; fix the index before going on.") from None
+        return index_from(list(self._openpyxl_rows(c.RATING_INDEX)), str(self.path))
 
     def read_agencies(self) -> list[Agency]:
-        agencies = []
-        for _, row in self._openpyxl_rows(c.AGENCIES):
-            name = text_of(row.get("Agency")).strip()
-            if name:
-                agencies.append(Agency(name, text_of(row.get("Contact")).strip(), text_of(row.get("Email")).strip()))
-        return agencies
+        return agencies_from(list(self._openpyxl_rows(c.AGENCIES)))
 
     def read_register(self) -> Register:
         content = self.lists[c.REGISTER]
@@ -525,12 +509,7 @@ def _style_sheet(ws: Worksheet, columns: Sequence[c.Column]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(position)].width = column.width
     ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_fit_to_width(ws)
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
 

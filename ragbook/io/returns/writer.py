@@ -29,7 +29,7 @@ from ...core.model import Action
 from ...core.ratings import RatingIndex
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET, LOCKED_COLUMNS, RETURN_HEADERS,
                              Identity)
-from ..master.cells import put
+from ..master.cells import landscape_fit_to_width, put
 
 PROPERTY_PREFIX = "ragbook."
 IDENTITY_FIELDS = ("return_id", "agency", "round", "issued")
@@ -181,12 +181,7 @@ def _actions(ws, spec: ReturnSpec, secret: str) -> None:
     _validations(ws, spec.index, last)
     _live_colours(ws, spec.index, last)
     ws.freeze_panes = "C2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    landscape_fit_to_width(ws)
     ws.oddFooter.center.text = f"{spec.identity.agency} — return {spec.identity.return_id} — page &P of &N"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # agencies may widen columns and rows to read; nothing more
