@@ -46,7 +46,16 @@ class Timers:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    """This process's peak resident memory. VmHWM belongs to the process image, while Linux carries
+    ru_maxrss over from the parent across fork and exec (it would report the runner's size for a tiny worker)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS, kilobytes elsewhere
 
 
 def _manifest_expectation(manifest: Path, returns: Path) -> dict[str, int]:
