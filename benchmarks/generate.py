@@ -247,7 +247,7 @@ def generate(size: Size, seed: int, folder: Path) -> dict:
     for item in report.returns:
         target = returned / item.path.name
         shutil.copyfile(item.path, target)
-        expected = fill(target, item.agency, by_key, random.Random(f"{seed}:{item.return_id}"))
+        expected = fill(target, item.agency, by_key, random.Random(f"{seed}:{item.agency}"))
         manifest["returns"][target.name] = {"agency": item.agency, "return_id": item.return_id, **expected}
     shutil.rmtree(issued)
     shutil.rmtree(folder / "backups", ignore_errors=True)  # the atomic saves' backups of the master

@@ -101,6 +101,8 @@ def print_table(label: str, data: Path, manifest: dict, results: dict[str, list[
         peak = f"{max(r['peak_mb'] for r in items):8.0f}" if memory else ""
         print(f"{name:34}{seconds([r[key] for r in items])}  {peak}")
 
+    for r in rag:
+        r["rest"] = r["total"] - r["read"] - r["write"]
     saves = rag[0]["calls"].get("save_master", 0)
     opens = rag[0]["calls"].get("open_master", 0)
     line("ragbook end-to-end", rag)
@@ -109,6 +111,11 @@ def print_table(label: str, data: Path, manifest: dict, results: dict[str, list[
     line(f"    opening the master ({opens}×)", rag, "open_master", False)
     line("    master read_register/ledger", rag, "read_master", False)
     line(f"  write phase ({saves} saves)", rag, "write", False)
+    line("  the rest:", rag, "rest", False)
+    line("    checks and merge (core)", rag, "core_checks_merge", False)
+    line("    register/ledger/lists updates", rag, "master_updates", False)
+    line("    summary: computing", rag, "summary_build", False)
+    line("    summary: drawing the sheet", rag, "summary_draw", False)
     line("baseline (plain openpyxl)", base)
     line("floor: unzip the returns", unzip)
     line("floor: deflate the master's XML", compress)

@@ -125,6 +125,12 @@ def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, 
     MasterWorkbook.save = timers.wrap("save_master", MasterWorkbook.save)
     MasterWorkbook.read_register = timers.wrap("read_master", MasterWorkbook.read_register)
     MasterWorkbook.read_ledger = timers.wrap("read_master", MasterWorkbook.read_ledger)
+    # Where the rest goes (neither reading nor saving): for the breakdown only.
+    returns_cycle.consolidate_return = timers.wrap("core_checks_merge", returns_cycle.consolidate_return)
+    reporting.build_summary = timers.wrap("summary_build", reporting.build_summary)
+    MasterWorkbook.write_summary = timers.wrap("summary_draw", MasterWorkbook.write_summary)
+    for name in ("write_register", "write_ledger", "append_list", "write_list"):
+        setattr(MasterWorkbook, name, timers.wrap("master_updates", getattr(MasterWorkbook, name)))
     today = _consolidated_on(manifest)
     expected = _manifest_expectation(manifest, returns)
     with tempfile.TemporaryDirectory(prefix="ragbook-bench-") as folder:
@@ -158,8 +164,10 @@ def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, 
         if keep:
             shutil.copyfile(plan, keep)
     phases = {name: timers.seconds.get(name, 0.0) for name in ("read_returns", "open_master", "read_master")}
+    other = {name: timers.seconds.get(name, 0.0)
+             for name in ("core_checks_merge", "master_updates", "summary_build", "summary_draw")}
     return {"total": total, "read": sum(phases.values()), "write": timers.seconds.get("save_master", 0.0),
-            **phases, "calls": timers.calls, **result}
+            **phases, **other, "calls": timers.calls, **result}
 
 
 def run_baseline(master: Path, returns: Path, manifest: Path) -> dict:
