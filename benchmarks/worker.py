@@ -138,8 +138,8 @@ def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, 
         shutil.copyfile(master, plan)
 
         def work():
+            # consolidate_plan refreshes the Summary sheet in the same save.
             report = returns_cycle.consolidate_plan(plan, [returns], today=today)
-            reporting.summary_plan(plan, today=today)
             return report
 
         started = time.perf_counter()

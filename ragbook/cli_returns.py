@@ -88,6 +88,8 @@ def consolidate_command(plan: Path, paths: tuple[Path, ...], as_json: bool, pass
                    f"the Audit Log.")
         for outcome in report.outcomes:
             _echo_outcome(outcome)
+        if report.summary_refreshed:
+            click.echo("The Summary sheet was refreshed (returns matrix, movement since the round, overdue actions).")
         if report.pending:
             click.echo(f"Still pending: {', '.join(report.pending)}.")
     if report.has_problems:

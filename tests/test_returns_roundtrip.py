@@ -90,8 +90,12 @@ def test_round_trip_on_the_sample_plan(cycle: Cycle) -> None:
         assert row["File"] == issued.path.name
 
     for sheet, values in before.items():
-        if sheet not in ("Register", "Audit Log", "Returns", LEDGER_SHEET):
+        if sheet not in ("Register", "Audit Log", "Returns", "Summary", LEDGER_SHEET):
             assert sheet_values(cycle.plan, sheet) == values, sheet
+    # The command refreshes the dashboard in the same save, returns matrix included.
+    summary = [row for row in sheet_values(cycle.plan, "Summary") if any(v is not None for v in row)]
+    assert summary[0][0] == "Summary"
+    assert any(row[0] == "Returns: issued, came back, still pending" for row in summary), summary[:5]
 
 
 def test_consolidating_again_changes_nothing(cycle: Cycle) -> None:
