@@ -20,7 +20,6 @@ from ragbook.cli import cli
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.io.master import contract as c
 from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.io.summary_layout import layout
 from support_reporting import ROUND_ISSUED, TODAY, build_sample, copy_of
 from test_summary_core import registers
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import Action, Register, is_all_agencies, recommendation_number
+from .model import Action, Register, is_all_agencies
 from .repair import REF_PATTERN, squash
 from .ratings import COMPLETE, DELAYED, FAILING, ON_TRACK, role_code
 

@@ -65,3 +65,17 @@ def landscape_fit_to_width(ws) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def add_rating_rules(ws, area: str, index) -> None:
+    """One conditional-format rule per rating of ``index`` over ``area``: a rating typed by hand in Excel
+    takes its index colours at once (the Register's rating column, a return's rating columns)."""
+    from openpyxl.formatting.rule import CellIsRule  # noqa: PLC0415
+    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
+
+    for rating in index.ratings:
+        escaped = rating.code.replace('"', '""')
+        ws.conditional_formatting.add(area, CellIsRule(
+            operator="equal", formula=[f'"{escaped}"'],
+            fill=PatternFill("solid", fgColor=rating.fill, bgColor=rating.fill),
+            font=Font(color=rating.font, bold=True)))

@@ -22,7 +22,6 @@ from typing import Iterable, Sequence
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,13 +32,13 @@ from openpyxl.writer.excel import ExcelWriter
 from ...core.errors import InputError
 from ...core.ledger import LEDGER_SHEET, Ledger, parse_ledger
 from ...core.model import Action, ActionKey, Agency, Register
-from ...core.ratings import DEFAULT_INDEX, Rating, RatingIndex
-from ...core.rules import FIELD_LABELS, Finding
+from ...core.ratings import DEFAULT_INDEX, RatingIndex
+from ...core.rules import Finding
 from ...core.summary import Summary
 from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
 from . import contract as c
 from . import ledger_sheet, package, sheetxml
-from .cells import date_of, landscape_fit_to_width, put, text_of
+from .cells import add_rating_rules, date_of, landscape_fit_to_width, put, text_of
 from .rows import agencies_from, index_from
 from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
@@ -451,12 +450,7 @@ def _replace_rating_rules(ws: Worksheet, column: int, area: str, index: RatingIn
             for rule in rng.rules:
                 kept.add(str(rng.sqref), rule)
     ws.conditional_formatting = kept
-    for rating in index.ratings:
-        escaped = rating.code.replace('"', '""')
-        ws.conditional_formatting.add(area, CellIsRule(
-            operator="equal", formula=[f'"{escaped}"'],
-            fill=PatternFill("solid", fgColor=rating.fill, bgColor=rating.fill),
-            font=Font(color=rating.font, bold=True)))
+    add_rating_rules(ws, area, index)
 
 
 def _replace_validation(ws: Worksheet, column: int, validation: DataValidation) -> None:

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -29,7 +29,7 @@ from ...core.model import Action
 from ...core.ratings import RatingIndex
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET, LOCKED_COLUMNS, RETURN_HEADERS,
                              Identity)
-from ..master.cells import landscape_fit_to_width, put
+from ..master.cells import add_rating_rules, landscape_fit_to_width, put
 
 PROPERTY_PREFIX = "ragbook."
 IDENTITY_FIELDS = ("return_id", "agency", "round", "issued")
@@ -230,13 +230,7 @@ def _validations(ws, index: RatingIndex, last: int) -> None:
 def _live_colours(ws, index: RatingIndex, last: int) -> None:
     locked = len(LOCKED_COLUMNS)
     for column in (get_column_letter(7), get_column_letter(locked + 1)):
-        area = f"{column}2:{column}{last}"
-        for rating in index.ratings:
-            escaped = rating.code.replace('"', '""')
-            ws.conditional_formatting.add(area, CellIsRule(
-                operator="equal", formula=[f'"{escaped}"'],
-                fill=PatternFill("solid", fgColor=rating.fill, bgColor=rating.fill),
-                font=Font(color=rating.font, bold=True)))
+        add_rating_rules(ws, f"{column}2:{column}{last}", index)
     # A filled-in input turns white, so what is still to do stays yellow at a glance.
     first, end = get_column_letter(locked + 2), get_column_letter(len(RETURN_HEADERS))
     ws.conditional_formatting.add(f"{first}2:{end}{last}", FormulaRule(
