@@ -123,13 +123,15 @@ def cut_list_sheets(
     return PackageCopy(buffer.getvalue(), parts)
 
 
-def repack(stored: bytes, replacements: dict[str, bytes], target: Path) -> None:
-    """Compress the package openpyxl wrote (stored, uncompressed) into ``target``, swapping in ``replacements``."""
+def repack(stored: bytes, rewrites: dict[str, Callable[[bytes], bytes]], target: Path) -> None:
+    """Compress the package openpyxl wrote (stored, uncompressed) into ``target``; each part named in
+    ``rewrites`` is passed through its function on the way, one part at a time."""
     with zipfile.ZipFile(io.BytesIO(stored)) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
         for info in source.infolist():
-            data = replacements.get(info.filename)
-            out.writestr(_fresh_info(info), data if data is not None else source.read(info))
+            data = source.read(info)
+            rewrite = rewrites.get(info.filename)
+            out.writestr(_fresh_info(info), rewrite(data) if rewrite else data)
 
 
 def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

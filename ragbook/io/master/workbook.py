@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -340,22 +340,19 @@ class _Writer:
 
     def save(self, target: Path) -> None:
         book = self.master.book
-        data = {}
-        for name in self.master.lists:
-            data[name] = self._prepare(name)
+        # Every style the rows use is registered before openpyxl writes styles.xml; the rows themselves are
+        # turned into XML one sheet at a time while the package is compressed, so that only one sheet's
+        # XML is in memory at once (tens of megabytes each at 20,000 actions).
+        writers = {name: self._prepare(name) for name in self.master.lists}
         book.properties.modified = datetime.now().replace(microsecond=0)
         buffer = io.BytesIO()
         archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
         ExcelWriter(book, archive).save()
-        stored = buffer.getvalue()
-        replacements = {}
-        with zipfile.ZipFile(io.BytesIO(stored)) as written:
-            for name, (sheet_data, dimension) in data.items():
-                part = book[name].path.lstrip("/")
-                replacements[part] = package.with_sheet_data(written.read(part), sheet_data, dimension)
-        package.repack(stored, replacements, target)
+        # Only now are the sheets' part names known: openpyxl numbers the parts as it writes them.
+        package.repack(buffer.getvalue(), {book[name].path.lstrip("/"): put for name, put in writers.items()}, target)
 
-    def _prepare(self, name: str) -> tuple[bytes, str]:
+    def _prepare(self, name: str) -> Callable[[bytes], bytes]:
+        """Register the sheet's styles now; return what puts its rows into the sheet part openpyxl writes."""
         master, book = self.master, self.master.book
         ws = book[name]
         content = master.lists[name]
@@ -385,9 +382,11 @@ class _Writer:
 
             heights = _row_height
             header_height = header_height or REGISTER_HEADER_HEIGHT
-        xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
-        dimension = f"A1:{get_column_letter(max(width, 1))}{count + 1}"
-        return xml, dimension
+        def put_rows(sheet_xml: bytes) -> bytes:
+            xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
+            return package.with_sheet_data(sheet_xml, xml, f"A1:{get_column_letter(max(width, 1))}{count + 1}")
+
+        return put_rows
 
 
 def _columns(sheet: str) -> Sequence[c.Column]:
