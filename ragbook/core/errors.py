@@ -26,7 +26,3 @@ class MasterBusyError(RagbookError):
 
 class UnpreservableContentError(RagbookError):
     """The master holds something the command line would lose on saving (pictures, pivot tables...)."""
-
-
-class IndexMismatchError(RagbookError):
-    """A source's rating index disagrees with the master's, so importing would mix two indexes."""

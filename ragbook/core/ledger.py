@@ -99,9 +99,6 @@ class Ledger:
     def of_return(self, return_id: str) -> list[LedgerEntry]:
         return sorted((e for e in self.entries if e.return_id == return_id), key=lambda e: e.position)
 
-    def return_ids(self) -> list[str]:
-        return list(dict.fromkeys(e.return_id for e in self.entries))
-
     def replace_entries(self, updated: Iterable[LedgerEntry]) -> None:
         by_slot = {(e.return_id, e.position): e for e in updated}
         self.entries = [by_slot.get((e.return_id, e.position), e) for e in self.entries]

@@ -16,7 +16,6 @@ from .ratings import RatingIndex
 # A date typed by a person is either a real date or the text they typed (kept so that validation can name it).
 DateValue = date | str | None
 
-ALL_AGENCIES = "All agencies"
 _ALL_WORDS = {"all", "all agencies", "all partners", "all partner agencies", "partnership", "all organisations"}
 _AGENCY_SPLIT = re.compile(r"\s*(?:;|\n|,)\s*")
 
@@ -116,12 +115,6 @@ class Register:
 
     def __len__(self) -> int:
         return len(self.actions)
-
-    def find(self, key: ActionKey) -> Action | None:
-        for action in self.actions:
-            if action.key == key:
-                return action
-        return None
 
     @property
     def reviews(self) -> list[str]:

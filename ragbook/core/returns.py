@@ -29,7 +29,6 @@ RETURN_HEADERS = tuple(h for h, _ in LOCKED_COLUMNS + INPUT_COLUMNS)
 assert tuple(a for _, a in LOCKED_COLUMNS) == LOCKED_FIELDS  # the hash covers exactly what the return locks
 
 ACTIONS_SHEET, INSTRUCTIONS_SHEET, IDENTITY_SHEET = "Actions", "Instructions", "ragbook"
-HEADER_ROW = 1
 
 # Generous limits for what a person types into a cell; beyond them a paste has gone wrong.
 MAX_LENGTHS = {"progress": 4000, "evidence": 2000, "updated_by": 120}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputError, UnsafeFileError
@@ -27,12 +26,6 @@ MAX_MEMBERS = 10_000
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
 MAX_SOURCE_BYTES = 200 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Sniffed:
-    kind: str
-    description: str
 
 
 def describe_kind(kind: str) -> str:
