@@ -1,7 +1,7 @@
 """Fixed-seed benchmark data: a master, the returns issued from it, and those returns filled in by agencies.
 
 The master is built straight through ``MasterWorkbook`` (create, write the register, save), returns are
-issued with ``returns_cycle.issue_plan`` exactly as the command does, and each return is then typed into with
+issued with ``commands.issue_plan`` exactly as the command does, and each return is then typed into with
 openpyxl the way an agency using Excel would (its validation, conditional formatting and protection stay as
 issued) and re-saved with a shared-strings table, as Excel saves it.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ragbook import returns_cycle
+from ragbook import commands
 from ragbook.core.model import Action, Agency, Register
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.core.returns import ACTIONS_SHEET, RETURN_HEADERS
@@ -238,7 +238,7 @@ def generate(size: Size, seed: int, folder: Path) -> dict:
     master = folder / "master.xlsx"
     write_master(master, actions, agencies)
     issued = folder / "issued"
-    report = returns_cycle.issue_plan(master, issued, due=DUE, today=ISSUED)
+    report = commands.issue_plan(master, issued, due=DUE, today=ISSUED)
     by_key = {(a.review, a.ref): a for a in actions}
     returned = folder / "returns"
     returned.mkdir()

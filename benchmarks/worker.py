@@ -115,11 +115,13 @@ def check_result(before: Path, after: Path, expected: dict[str, int]) -> dict[st
 
 # ---------------------------------------------------------------------------- contenders
 def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, profile: Path | None) -> dict:
-    from ragbook import reporting, returns_cycle
+    from ragbook import commands
+    from ragbook.app import reports, returns as returns_cycle
     from ragbook.io.master.workbook import MasterWorkbook
+    from ragbook.io.returns import folder
 
     timers = Timers()
-    returns_cycle.read_return = timers.wrap("read_returns", returns_cycle.read_return)
+    folder.read_return = timers.wrap("read_returns", folder.read_return)
     opener = MasterWorkbook.open.__func__
     MasterWorkbook.open = classmethod(timers.wrap("open_master", opener))
     MasterWorkbook.save = timers.wrap("save_master", MasterWorkbook.save)
@@ -127,9 +129,9 @@ def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, 
     MasterWorkbook.read_ledger = timers.wrap("read_master", MasterWorkbook.read_ledger)
     # Where the rest goes (neither reading nor saving): for the breakdown only.
     returns_cycle.consolidate_return = timers.wrap("core_checks_merge", returns_cycle.consolidate_return)
-    reporting.build_summary = timers.wrap("summary_build", reporting.build_summary)
+    reports.build_summary = timers.wrap("summary_build", reports.build_summary)
     MasterWorkbook.write_summary = timers.wrap("summary_draw", MasterWorkbook.write_summary)
-    for name in ("write_register", "write_ledger", "append_list", "write_list"):
+    for name in ("write_register", "write_ledger", "append_audit", "write_returns", "write_findings"):
         setattr(MasterWorkbook, name, timers.wrap("master_updates", getattr(MasterWorkbook, name)))
     today = _consolidated_on(manifest)
     expected = _manifest_expectation(manifest, returns)
@@ -139,7 +141,7 @@ def run_ragbook(master: Path, returns: Path, manifest: Path, keep: Path | None, 
 
         def work():
             # consolidate_plan refreshes the Summary sheet in the same save.
-            report = returns_cycle.consolidate_plan(plan, [returns], today=today)
+            report = commands.consolidate_plan(plan, [returns], today=today)
             return report
 
         started = time.perf_counter()

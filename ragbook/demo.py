@@ -7,9 +7,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from . import services
+from . import commands
 from .core.model import Agency
-from .io.master.workbook import MasterWorkbook
+from .io.plans import FilePlans
 
 SAMPLE_NAME = "scr-sam-and-kyle-action-plan.txt"
 
@@ -50,29 +50,26 @@ def sample_plan() -> Path:
 
 
 def assign_demo_leads(plan: Path) -> int:
-    master = MasterWorkbook.open(plan)
-    register = master.read_register()
-    register.agencies = list(DEMO_AGENCIES)
-    assigned = 0
-    for position, action in enumerate(register.actions):
-        if action.ref in DEMO_ASSIGNMENTS:
-            lead, target = DEMO_ASSIGNMENTS[action.ref]
-            register.actions[position] = action.with_changes(lead_agency=lead, target_date=target)
-            assigned += 1
-    master.write_register(register)
-    master.save()
+    with FilePlans(plan).editing() as master:
+        register = master.read_register()
+        register.agencies = list(DEMO_AGENCIES)
+        assigned = 0
+        for position, action in enumerate(register.actions):
+            if action.ref in DEMO_ASSIGNMENTS:
+                lead, target = DEMO_ASSIGNMENTS[action.ref]
+                register.actions[position] = action.with_changes(lead_agency=lead, target_date=target)
+                assigned += 1
+        master.write_register(register)
     return assigned
 
 
 def report_demo(plan: Path, folder: Path, say: Callable[[str], None]) -> Path:
     """The Report step: refresh the Summary sheet, then write the board report, checked for publication."""
-    from . import reporting  # noqa: PLC0415 - the demo's own step, kept apart so the journey's steps merge cleanly
-
-    summary = reporting.summary_plan(plan).summary
+    summary = commands.summary_plan(plan).summary
     say(f"6. Report: refreshed the Summary sheet ({len(summary.overdue)} overdue actions, "
         f"{sum(m.count for m in summary.movement)} rating movements, charts coloured from the Rating Index)")
     out = folder / "board-report.docx"
-    report = reporting.report_plan(plan, out, public=True, accept_findings=False)
+    report = commands.report_plan(plan, out, public=True, accept_findings=False)
     if report.refused:
         say(f"   Board report refused for publication: {len(report.findings)} possible items of personal data are "
             f"listed on the Exceptions sheet")
@@ -88,16 +85,16 @@ def run_demo(folder: Path, say: Callable[[str], None] = print) -> Path:
     if plan.exists():
         plan.unlink()  # the demo folder is the demo's own: start the journey afresh each time
     say(f"1. Start: creating {plan} from the sample plan {SAMPLE_NAME}")
-    report = services.new_plan(plan, sample_plan())
+    report = commands.new_plan(plan, sample_plan())
     say(f"   {report.actions} actions of {report.review!r} imported; {len(report.repairs)} repairs of what "
         f"extraction broke, for example:")
     for repair in report.repairs[:3]:
         say(f"     - {repair}")
     say(f"2. Maintain: assigning lead agencies and target dates to {assign_demo_leads(plan)} actions")
-    validation = services.validate_plan(plan)
+    validation = commands.validate_plan(plan)
     say(f"   Validate: {validation.errors} errors and {validation.warnings} warnings listed on the Exceptions "
         f"sheet; {validation.marked_cells} cells carry a note")
-    colours = services.colour_plan(plan)
+    colours = commands.colour_plan(plan)
     say("   Apply colours: " + ", ".join(f"{n} {label}" for label, n in colours.counts.items()))
     _returns_steps(folder, plan, say)
     report_demo(plan, folder, say)

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from openpyxl import load_workbook
 
-from . import returns_cycle
+from . import commands
 from .core.returns import ACTIONS_SHEET, RETURN_HEADERS
 
 # What three agencies type into their returns, by ref: column header -> value.
@@ -67,7 +67,7 @@ def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = prin
         for old in out.iterdir():
             if old.is_file():
                 old.unlink()
-    report = returns_cycle.issue_plan(plan, out, due=today + timedelta(days=28), eml=True, today=today)
+    report = commands.issue_plan(plan, out, due=today + timedelta(days=28), eml=True, today=today)
     say(f"3. Issue returns: {len(report.returns)} returns (one per agency, with an email draft each) in {out}")
     by_agency = {item.agency: item.path for item in report.returns}
     returned = folder / "returned"
@@ -88,7 +88,7 @@ def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = prin
         else:
             say(f"   {agency} filled in {fill_return(target, answers)} cells")
         picked.append(target)
-    result = returns_cycle.consolidate_plan(plan, [returned], today=today)
+    result = commands.consolidate_plan(plan, [returned], today=today)
     say(f"5. Consolidate: {result.changes} changes recorded on the Audit Log")
     for outcome in result.outcomes:
         say(f"   {outcome.status}: {outcome.agency or Path(outcome.path).name} ({outcome.applied} actions updated)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ragbook import services
+from ragbook import commands
 from ragbook.demo import sample_plan
 
 # xlwings' remote engine (the one the ribbon tests drive) is free for noncommercial and government use.
@@ -28,7 +28,7 @@ def sample() -> Path:
 def sample_master(tmp_path: Path) -> Path:
     """A master created from the sample plan, as `ragbook new PLAN --from SAMPLE` writes it."""
     plan = tmp_path / "ActionPlan.xlsx"
-    services.new_plan(plan, SAMPLE)
+    commands.new_plan(plan, SAMPLE)
     return plan
 
 

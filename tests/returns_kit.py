@@ -15,12 +15,13 @@ from typing import Callable, Mapping
 import pytest
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.demo_returns import fill_return
-from ragbook.io.master import contract as c
-from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.returns_cycle import IssueReport, consolidate_plan, issue_plan
+from ragbook.io.sheets import contract as c
+from tests.support.sheets import sheet_rows
+from ragbook.app.returns import IssueReport
+from ragbook.commands import consolidate_plan, issue_plan
 
 ISSUED = date(2026, 1, 5)
 DUE = date(2026, 2, 2)
@@ -51,7 +52,7 @@ class Cycle:
 def issued_template(tmp_path_factory) -> tuple[Path, IssueReport]:
     folder = tmp_path_factory.mktemp("template")
     plan = folder / "ActionPlan.xlsx"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
     report = issue_plan(plan, folder / "returns", due=DUE, today=ISSUED)
     return folder, report
@@ -108,11 +109,11 @@ def _plain(value: object) -> object:
 
 
 def audit_rows(plan: Path) -> list[dict[str, object]]:
-    return MasterWorkbook.open(plan).read_list(c.AUDIT_LOG)
+    return sheet_rows(plan, c.AUDIT_LOG)
 
 
 def returns_rows(plan: Path) -> dict[str, dict[str, object]]:
-    return {str(r["Return ID"]): r for r in MasterWorkbook.open(plan).read_list(c.RETURNS)}
+    return {str(r["Return ID"]): r for r in sheet_rows(plan, c.RETURNS)}
 
 
 def sheet_part(path: Path, sheet_name: str = "Actions") -> str:

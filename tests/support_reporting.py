@@ -6,10 +6,10 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
-from ragbook import services
+from ragbook import commands
 from ragbook.demo import assign_demo_leads, sample_plan
-from ragbook.io.master import contract as c
-from ragbook.io.master.workbook import MasterWorkbook
+from ragbook.core.records import AuditEntry, ReturnRecord, ReturnStatus
+from ragbook.io.plans import FilePlans
 
 TODAY = date(2021, 6, 1)
 ROUND_ISSUED = date(2021, 4, 1)
@@ -51,19 +51,18 @@ RETURNS_ROWS = [
 def build_sample(folder: Path) -> Path:
     """The bundled sample imported, with the demo's leads and dates, then a quarter of history."""
     plan = folder / "ActionPlan.xlsx"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
-    master = MasterWorkbook.open(plan)
-    master.write_list(c.AUDIT_LOG, AUDIT_ROWS)
-    master.write_list(c.RETURNS, RETURNS_ROWS)
-    register = master.read_register()
-    for position, action in enumerate(register.actions):
-        if action.ref == "2.3":
-            register.actions[position] = action.with_changes(revised_date=date(2022, 6, 30))
-        if action.ref == "3.3":
-            register.actions[position] = action.with_changes(revised_date=date(2021, 9, 30))
-    master.write_register(register)
-    master.save()
+    with FilePlans(plan).editing() as master:
+        master.append_audit([AuditEntry(*row) for row in AUDIT_ROWS])
+        master.write_returns([ReturnRecord(*row[:5], ReturnStatus.parse(row[5]), *row[6:]) for row in RETURNS_ROWS])
+        register = master.read_register()
+        for position, action in enumerate(register.actions):
+            if action.ref == "2.3":
+                register.actions[position] = action.with_changes(revised_date=date(2022, 6, 30))
+            if action.ref == "3.3":
+                register.actions[position] = action.with_changes(revised_date=date(2021, 9, 30))
+        master.write_register(register)
     return plan
 
 

@@ -14,12 +14,13 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from ragbook import reporting
+from ragbook import commands
 from ragbook.cli import cli
 from ragbook.core.model import Action
-from ragbook.io import pdf
-from ragbook.io.master import contract as c
+from ragbook.io.reports import pdf
+from ragbook.io.sheets import contract as c
 from ragbook.io.master.workbook import MasterWorkbook
+from tests.support.sheets import sheet_rows
 from support_reporting import TODAY, build_sample, copy_of
 from test_summary_sheet import A, C, count_colour, ppm_pixels
 
@@ -130,11 +131,11 @@ def test_report_of_one_review_among_several(plan, tmp_path):
     master.write_register(register)
     master.save()
     out = tmp_path / "child-d.docx"
-    report = reporting.report_plan(plan, out, review="cspr child d", today=TODAY)
+    report = commands.report_plan(plan, out, review="cspr child d", today=TODAY)
     assert report.reviews == ("CSPR Child D",)
     table = action_table(Document(str(out)))
     assert [row.cells[0].text for row in table.rows[1:]] == ["1.1"]
-    everything = reporting.report_plan(plan, tmp_path / "all.docx", today=TODAY)
+    everything = commands.report_plan(plan, tmp_path / "all.docx", today=TODAY)
     assert everything.reviews == ("SCR Sam and Kyle", "CSPR Child D")
     document = Document(str(tmp_path / "all.docx"))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
@@ -155,7 +156,7 @@ def plant_personal_data(plan: Path) -> None:
 
 
 def exceptions(plan: Path) -> list[dict]:
-    return MasterWorkbook.open(plan).read_list(c.EXCEPTIONS)
+    return sheet_rows(plan, c.EXCEPTIONS)
 
 
 def test_public_report_refused_until_findings_are_accepted_or_resolved(plan, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
 
 
 def rag_cells(plan):
@@ -13,7 +13,7 @@ def rag_cells(plan):
 
 
 def test_every_rated_cell_takes_its_fill_and_font_from_the_index(sample_master):
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     cells = rag_cells(sample_master)
     assert cells["1.1"].fill.fgColor.rgb == "000070C0" and cells["1.1"].font.color.rgb == "00FFFFFF"
     assert cells["2.3"].fill.fgColor.rgb == "00FFC000" and cells["2.3"].font.color.rgb == "00000000"
@@ -21,7 +21,7 @@ def test_every_rated_cell_takes_its_fill_and_font_from_the_index(sample_master):
 
 
 def test_the_rating_column_gets_a_dropdown_of_the_index_codes(sample_master):
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     ws = load_workbook(sample_master)["Register"]
     (dropdown,) = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert dropdown.formula1 == '"B,G,A,R"'
@@ -29,7 +29,7 @@ def test_the_rating_column_gets_a_dropdown_of_the_index_codes(sample_master):
 
 
 def test_conditional_formatting_recolours_a_rating_typed_by_hand(sample_master):
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     ws = load_workbook(sample_master)["Register"]
     rules = [(str(cf.sqref), rule.formula[0], rule.dxf.fill.fgColor.rgb) for cf in ws.conditional_formatting for rule in cf.rules]
     assert rules == [("J2:J19", '"B"', "000070C0"), ("J2:J19", '"G"', "0000B050"),
@@ -37,11 +37,11 @@ def test_conditional_formatting_recolours_a_rating_typed_by_hand(sample_master):
 
 
 def test_changing_a_colour_on_the_index_sheet_recolours_everything(sample_master):
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     book = load_workbook(sample_master)
     book["Rating Index"]["D2"] = "#1F4E79"  # a darker blue, typed with a hash as people do
     book.save(sample_master)
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     cells = rag_cells(sample_master)
     assert cells["1.1"].fill.fgColor.rgb == "001F4E79"
     ws = load_workbook(sample_master)["Register"]
@@ -53,7 +53,7 @@ def test_changing_a_colour_on_the_index_sheet_recolours_everything(sample_master
 def test_no_colour_is_written_that_the_index_does_not_hold(sample_master):
     from ragbook.io.master.workbook import MasterWorkbook
 
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     index = MasterWorkbook.open(sample_master).read_index()
     allowed = {f"00{r.fill}" for r in index.ratings}
     used = {cell.fill.fgColor.rgb for cell in rag_cells(sample_master).values() if cell.fill.fill_type}

@@ -6,7 +6,8 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
+from ragbook.io.plans import FilePlans
 from ragbook.io.master.workbook import MasterWorkbook
 from tests.plans import REC_1, write_docx, write_xlsx
 
@@ -19,7 +20,7 @@ def read(plan):
 
 def test_a_word_plan_with_merged_recommendation_cells_imports_every_action(tmp_path):
     plan = tmp_path / "plan.xlsx"
-    report = services.new_plan(plan, write_docx(tmp_path / "plan.docx"))
+    report = commands.new_plan(plan, write_docx(tmp_path / "plan.docx"))
     assert report.review == "SAR Adult D"
     register = read(plan)
     assert [(a.ref, a.rag) for a in register.actions] == [("1.1", "B"), ("1.2", "G"), ("2.1", "A")]
@@ -32,7 +33,7 @@ def test_a_word_plan_with_merged_recommendation_cells_imports_every_action(tmp_p
 
 def test_a_word_plans_key_becomes_the_new_masters_index(tmp_path):
     plan = tmp_path / "plan.xlsx"
-    services.new_plan(plan, write_docx(tmp_path / "plan.docx"))
+    commands.new_plan(plan, write_docx(tmp_path / "plan.docx"))
     index = MasterWorkbook.open(plan).read_index()
     assert index["A"].meaning == "Needs monitoring."
     assert index["R"].meaning == "Not on track, remedial action required."
@@ -40,7 +41,7 @@ def test_a_word_plans_key_becomes_the_new_masters_index(tmp_path):
 
 def test_an_excel_plan_with_other_header_words_imports(tmp_path):
     plan = tmp_path / "plan.xlsx"
-    report = services.new_plan(plan, write_xlsx(tmp_path / "plan.xlsx.src.xlsx"))
+    report = commands.new_plan(plan, write_xlsx(tmp_path / "plan.xlsx.src.xlsx"))
     assert report.review == "DHR Family E"
     register = read(plan)
     assert [(a.ref, a.lead_agency, a.rag) for a in register.actions] == [
@@ -57,7 +58,7 @@ def test_a_csv_plan_imports_with_a_review_name_given(tmp_path):
         encoding="utf-8",
     )
     plan = tmp_path / "plan.xlsx"
-    services.new_plan(plan, source, review="LCSPR Child F")
+    commands.new_plan(plan, source, review="LCSPR Child F")
     (action,) = read(plan).actions
     assert (action.review, action.recommendation, action.progress) == (
         "LCSPR Child F", "Improve, urgently, the escalation policy", "Started, on plan")
@@ -65,20 +66,20 @@ def test_a_csv_plan_imports_with_a_review_name_given(tmp_path):
 
 def test_imported_word_and_excel_plans_validate_and_colour(tmp_path):
     plan = tmp_path / "plan.xlsx"
-    services.new_plan(plan, write_docx(tmp_path / "plan.docx"))
-    services.import_plan(write_xlsx(tmp_path / "other.xlsx"), plan)
-    with services.editing(plan) as master:
+    commands.new_plan(plan, write_docx(tmp_path / "plan.docx"))
+    commands.import_plan(write_xlsx(tmp_path / "other.xlsx"), plan)
+    with FilePlans(plan).editing() as master:
         register = master.read_register()
         register.agencies = [__import__("ragbook.core.model", fromlist=["Agency"]).Agency(n) for n in
                              ("Partnership Business Unit", "Police")]
         master.write_register(register)
-    report = services.validate_plan(plan, TODAY)
+    report = commands.validate_plan(plan, TODAY)
     rules = sorted({(f.review, f.ref, f.rule) for f in report.findings})
     assert ("SAR Adult D", "2.1", "lead-unknown") in rules
     assert ("SAR Adult D", "2.1", "overdue") in rules
     assert ("SAR Adult D", "2.1", "amber-no-revised-date") in rules
     assert ("DHR Family E", "1.2", "blue-no-evidence") not in rules
-    counts = services.colour_plan(plan).counts
+    counts = commands.colour_plan(plan).counts
     assert counts == {"Blue": 2, "Green": 2, "Amber": 2}
     ws = load_workbook(plan)["Register"]
     assert ws["J2"].fill.fgColor.rgb == "000070C0"

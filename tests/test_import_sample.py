@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ragbook import services
+from ragbook import commands
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.io.master.workbook import MasterWorkbook
 
@@ -17,7 +17,7 @@ def test_the_sample_gives_eighteen_actions_in_ref_order(sample_master):
 
 
 def test_every_repair_of_the_sample_is_reported_one_line_each(sample, tmp_path):
-    report = services.new_plan(tmp_path / "plan.xlsx", sample)
+    report = commands.new_plan(tmp_path / "plan.xlsx", sample)
     lines = [str(r) for r in report.repairs]
     assert lines[:7] == [
         "line 14 (ref 3.3): ref was blank; inferred 3.3 (follows 3.2)",
@@ -62,7 +62,7 @@ def test_the_sample_legend_becomes_the_rating_index_with_its_own_wording(sample_
 
 
 def test_importing_the_same_plan_twice_adds_nothing(sample, sample_master):
-    report = services.import_plan(sample, sample_master)
+    report = commands.import_plan(sample, sample_master)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 18)
     assert len(MasterWorkbook.open(sample_master).read_register()) == 18
 
@@ -71,8 +71,8 @@ def test_a_source_whose_index_differs_is_reported_not_mixed(sample, tmp_path):
     from tests.plans import write_docx
 
     plan = tmp_path / "plan.xlsx"
-    services.new_plan(plan, sample)
-    report = services.import_plan(write_docx(tmp_path / "other.docx"), plan)
+    commands.new_plan(plan, sample)
+    report = commands.import_plan(write_docx(tmp_path / "other.docx"), plan)
     assert "Amber means 'Action commenced, some delay will recover to completion.' in the master but " \
            "'Needs monitoring.' in the source" in report.index_differences
     assert MasterWorkbook.open(plan).read_index()["A"].meaning == "Action commenced, some delay will recover to completion."
@@ -82,7 +82,7 @@ def test_the_sample_validates_with_the_problems_a_careful_reader_sees(sample_mas
     from collections import defaultdict
     from datetime import date
 
-    report = services.validate_plan(sample_master, date(2026, 11, 26))
+    report = commands.validate_plan(sample_master, date(2026, 11, 26))
     by_rule = defaultdict(list)
     for f in report.findings:
         by_rule[f.rule].append(f.ref)

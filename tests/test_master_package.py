@@ -8,13 +8,14 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
+from ragbook.io.plans import FilePlans
 from ragbook.io.master import package
 from ragbook.io.master.workbook import MasterWorkbook
 
 
 def test_the_register_reads_back_identically_through_openpyxl(sample_master):
-    services.validate_plan(sample_master, date(2026, 11, 26))
+    commands.validate_plan(sample_master, date(2026, 11, 26))
     ours = MasterWorkbook.open(sample_master).read_register().actions
     ws = load_workbook(sample_master)["Register"]
     refs = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
@@ -34,7 +35,7 @@ def test_a_column_a_user_added_to_the_register_survives_and_stays_with_its_actio
     ws.cell(1, 13, "Board lead")
     ws.cell(3, 13, "Jo Smith")  # action 1.2
     book.save(sample_master)
-    with services.editing(sample_master) as master:
+    with FilePlans(sample_master).editing() as master:
         register = master.read_register()
         register.actions.reverse()
         master.write_register(register)

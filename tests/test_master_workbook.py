@@ -7,17 +7,18 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
+from ragbook.io.plans import FilePlans
 from ragbook.core.errors import InputError, MasterBusyError
 from ragbook.core.model import Action, Register
 from ragbook.core.ratings import DEFAULT_INDEX
-from ragbook.io.master import contract
+from ragbook.io.sheets import contract
 from ragbook.io.master.workbook import MasterWorkbook
 
 
 def test_a_new_master_has_every_contract_sheet_and_column(tmp_path):
     plan = tmp_path / "new.xlsx"
-    services.new_plan(plan)
+    commands.new_plan(plan)
     book = load_workbook(plan)
     # Beyond the contract, only the returns ledger, very hidden (it holds the new master's own key).
     assert book.sheetnames == list(contract.SHEET_ORDER) + ["Returns Ledger"]
@@ -71,7 +72,7 @@ def test_a_master_open_in_excel_is_not_written(sample_master):
     before = sample_master.read_bytes()
     (sample_master.parent / ("~$" + sample_master.name)).write_bytes(b"\x00" * 165)
     with pytest.raises(MasterBusyError, match=r"is open in Excel \(its lock file ~\$ActionPlan.xlsx exists\)"):
-        services.validate_plan(sample_master)
+        commands.validate_plan(sample_master)
     assert sample_master.read_bytes() == before
 
 
@@ -92,14 +93,14 @@ def test_a_failed_save_leaves_the_old_master_and_no_temporary_file(sample_master
 
 def test_every_save_keeps_a_timestamped_backup_of_the_previous_master(sample_master):
     before = sample_master.read_bytes()
-    services.colour_plan(sample_master)
+    commands.colour_plan(sample_master)
     (backup,) = (sample_master.parent / "backups").iterdir()
     assert backup.read_bytes() == before
     assert backup.name.startswith("ActionPlan-") and backup.suffix == ".xlsx"
 
 
 def test_validation_lists_findings_and_notes_cells_then_removes_fixed_notes(sample_master):
-    report = services.validate_plan(sample_master, date(2026, 11, 26))
+    report = commands.validate_plan(sample_master, date(2026, 11, 26))
     book = load_workbook(sample_master)
     rows = list(book["Exceptions"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(report.findings)
@@ -107,11 +108,11 @@ def test_validation_lists_findings_and_notes_cells_then_removes_fixed_notes(samp
     note = book["Register"]["J4"].comment
     assert note.author == "ragbook" and "rating-missing" in note.text
 
-    with services.editing(sample_master) as master:
+    with FilePlans(sample_master).editing() as master:
         register = master.read_register()
         register.actions[2] = register.actions[2].with_changes(rag="G")
         master.write_register(register)
-    services.validate_plan(sample_master, date(2026, 11, 26))
+    commands.validate_plan(sample_master, date(2026, 11, 26))
     assert load_workbook(sample_master)["Register"]["J4"].comment is None
 
 
@@ -121,5 +122,5 @@ def test_a_users_own_notes_survive_validation(sample_master):
     book = load_workbook(sample_master)
     book["Register"]["H2"].comment = Comment("Chased at board, 3 March", "Jo Smith")
     book.save(sample_master)
-    services.validate_plan(sample_master, date(2026, 11, 26))
+    commands.validate_plan(sample_master, date(2026, 11, 26))
     assert load_workbook(sample_master)["Register"]["H2"].comment.text == "Chased at board, 3 March"

@@ -13,7 +13,8 @@ from datetime import date
 
 import pytest
 
-from ragbook import services
+from ragbook import commands
+from ragbook.app import plan as plan_use_cases
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.io.live.master import LiveMaster
 from tests.support.sheets import state
@@ -40,22 +41,22 @@ def excel():
 @pytest.mark.parametrize("use_case", ["validate", "colour"])
 def test_live_excel_leaves_what_the_command_leaves(excel, tmp_path, use_case):
     plan = tmp_path / "ActionPlan.xlsm"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
     by_command = tmp_path / "cli-ActionPlan.xlsm"
     shutil.copy(plan, by_command)
     live = tmp_path / "live-ActionPlan.xlsm"
     shutil.copy(plan, live)
     if use_case == "validate":
-        services.validate_plan(by_command, QUARTER_END)
+        commands.validate_plan(by_command, QUARTER_END)
     else:
-        services.colour_plan(by_command)
+        commands.colour_plan(by_command)
     book = excel.books.open(str(live))
     master = LiveMaster(book)
     if use_case == "validate":
-        services.validate_master(master, QUARTER_END)
+        plan_use_cases.validate_master(master, QUARTER_END)
     else:
-        services.colour_master(master)
+        plan_use_cases.colour_master(master)
     book.save()
     book.close()
     mine, theirs = state(live), state(by_command)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ragbook import returns_cycle
+from ragbook import commands, present
+from ragbook.app import returns as returns_cycle
 from ragbook.cli import cli
 
 from returns_kit import Cycle, cycle, fill_return, issued_template, returns_rows  # noqa: F401
@@ -98,7 +99,7 @@ def test_a_failure_midway_leaves_the_master_exactly_as_it_was(cycle: Cycle, monk
 
     monkeypatch.setattr(returns_cycle, "_update_returns_sheet", fail)
     with pytest.raises(OSError):
-        returns_cycle.consolidate_plan(cycle.plan, [path])
+        commands.consolidate_plan(cycle.plan, [path])
     assert cycle.plan.read_bytes() == before
     assert sorted(p.name for p in cycle.plan.parent.iterdir() if p.name.startswith(".")) == []
 
@@ -150,13 +151,13 @@ def test_nothing_to_do_is_said_plainly(cycle: Cycle, tmp_path: Path) -> None:
 
 
 def test_the_buttons_summaries(cycle: Cycle) -> None:
-    summary = returns_cycle.IssueReport.summary(cycle.report)
+    summary = present.issue_message(cycle.report)
     assert summary.splitlines()[0] == f"Issued 5 returns (round 1, due 02/02/2026) into {cycle.folder / 'returns'}:"
     assert "- Police: 4 actions (" in summary
     path = cycle.copy_of("Police")
     path.write_bytes(b"not a workbook")
-    report = returns_cycle.consolidate_plan(cycle.plan, [path])
-    assert report.summary().splitlines()[:2] == [
+    report = commands.consolidate_plan(cycle.plan, [path])
+    assert present.consolidation_message(report).splitlines()[:2] == [
         "1 returns checked (1 rejected); 0 changes recorded on the Audit Log.",
         f"- Rejected: {path.name}: {path}: is a text file, not a return; ask the agency to fill in the .xlsx return "
         f"it was sent and save it as an Excel Workbook (.xlsx).",

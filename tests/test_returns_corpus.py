@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from ragbook.io.returns.crypto import encrypt
 from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.returns_cycle import consolidate_plan, issue_plan
+from ragbook.commands import consolidate_plan, issue_plan
 
 from returns_kit import (CONSOLIDATED, Cycle, audit_rows, cycle, fill_return, issued_template,  # noqa: F401
                          register_rows, returns_rows, rewrite_zip, sheet_part)

@@ -17,7 +17,8 @@ from ragbook.core.errors import InputError
 from ragbook.core.ledger import LEDGER_SHEET, Ledger, LedgerEntry, ledger_rows, parse_ledger
 from ragbook.core.returns import RETURN_HEADERS
 from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.returns_cycle import draft_in_outlook, issue_plan
+from ragbook.commands import issue_plan
+from ragbook.ribbon.drafts import draft_in_outlook
 
 from returns_kit import DUE, ISSUED, Cycle, cycle, day, issued_template, returns_rows  # noqa: F401
 

@@ -12,8 +12,8 @@ from ragbook.core.ledger import LEDGER_SHEET
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.demo_returns import fill_return
 from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.returns_cycle import consolidate_plan
-from ragbook import services
+from ragbook.commands import consolidate_plan
+from ragbook import commands
 from tests.support.officejs import press
 
 TODAY = date(2021, 4, 1)
@@ -22,7 +22,7 @@ TODAY = date(2021, 4, 1)
 def test_issue_button_adds_the_ledger_and_its_returns_consolidate(tmp_path):
     plan = tmp_path / "ActionPlan.xlsm"
     MasterWorkbook.create(plan).save()  # as the template is built: no ledger, no key
-    services.import_plan(sample_plan(), plan)
+    commands.import_plan(sample_plan(), plan)
     assign_demo_leads(plan)
     out = tmp_path / "out"
     out.mkdir()

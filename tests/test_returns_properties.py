@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from ragbook.returns_cycle import consolidate_plan, issue_plan
+from ragbook.commands import consolidate_plan, issue_plan
 
 from returns_kit import CONSOLIDATED, fill_return, issued_template, register_rows  # noqa: F401
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ragbook.core.ledger import LEDGER_SHEET
-from ragbook.returns_cycle import consolidate_plan
+from ragbook.commands import consolidate_plan
 
 from returns_kit import (CONSOLIDATED, Cycle, audit_rows, cycle, day, fill_return, issued_template,  # noqa: F401
                          register_rows, returns_rows, sheet_values)

@@ -12,7 +12,7 @@ import pytest
 import xlwings as xw
 from openpyxl import load_workbook
 
-from ragbook import returns_cycle
+from ragbook import commands
 from ragbook.core.model import Register
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.core.returns import ACTIONS_SHEET, RETURN_HEADERS
@@ -31,7 +31,7 @@ def issued(tmp_path_factory):
     master = MasterWorkbook.create(plan)
     master.write_register(Register(DEFAULT_INDEX, [_action(n) for n in range(SIZE)], AGENCIES))
     master.save()
-    report = returns_cycle.issue_plan(plan, folder / "returns", today=date(2026, 11, 2))
+    report = commands.issue_plan(plan, folder / "returns", today=date(2026, 11, 2))
     column = {header: i for i, header in enumerate(RETURN_HEADERS, start=1)}
     for item in report.returns:
         book = load_workbook(item.path)

@@ -18,7 +18,7 @@ import xlwings as xw
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from ragbook import services
+from ragbook import commands
 from ragbook.cli import cli
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.io.master.workbook import MasterWorkbook
@@ -37,7 +37,7 @@ def cli_run(*args: str):
 def maintained(tmp_path) -> Path:
     """A master as a business team has it: imported, leads and dates assigned, validated last year."""
     plan = tmp_path / "ActionPlan.xlsm"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
     assert cli_run("validate", str(plan), "--today", "01/06/2022").exit_code == 1
     return plan
@@ -63,7 +63,7 @@ def test_validate_button_matches_validate_command(maintained):
 
 
 def test_validate_message_is_the_commands_summary(maintained):
-    report = services.validate_plan(twin(maintained), QUARTER_END)
+    report = commands.validate_plan(twin(maintained), QUARTER_END)
     _, _, alerts = press(maintained, "validate", today=QUARTER_END)
     assert alerts == [(f"{maintained}: {report.actions} actions checked, {report.errors} errors, {report.warnings} "
                        f"warnings; listed on the Exceptions sheet, {report.marked_cells} cells marked with a note.",

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ragbook import services
+from ragbook import commands
+from ragbook.app import reports, returns
+from ragbook.io.plans import FilePlans
+from ragbook.io.reports.writer import BoardReportFile
+from ragbook.io.returns.folder import ReturnFolder
 from ragbook.demo import assign_demo_leads, sample_plan
 from tests.support.sheets import state
 from tests.support.officejs import press
@@ -26,7 +30,7 @@ MOMENTS = {"Audit Log": {"When"}, "Register": {"Last Updated"}, "Returns": {"Iss
 @pytest.fixture
 def maintained(tmp_path) -> Path:
     plan = tmp_path / "ActionPlan.xlsm"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
     return plan
 
@@ -35,7 +39,7 @@ def by_file(plan: Path, use_case, *args, **kwargs):
     """What the command does: the use case on the master file, saved atomically."""
     copy = plan.with_name("cli-" + plan.name)
     shutil.copy(plan, copy)
-    with services.editing(copy) as master:
+    with FilePlans(copy).editing() as master:
         result = use_case(master, *args, **kwargs)
     return copy, result
 
@@ -45,8 +49,7 @@ def files_in(folder: Path) -> list[str]:
 
 
 def test_issue_returns_button(maintained, tmp_path):
-    returns_cycle = pytest.importorskip("ragbook.returns_cycle")
-    by_command, _ = by_file(maintained, returns_cycle.issue_returns, tmp_path / "cli-out", today=TODAY)
+    by_command, _ = by_file(maintained, returns.issue_returns, ReturnFolder(), tmp_path / "cli-out", today=TODAY)
     (tmp_path / "out").mkdir()
     after, _, alerts = press(maintained, "issue_returns", str(tmp_path / "out"), today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
@@ -55,10 +58,9 @@ def test_issue_returns_button(maintained, tmp_path):
 
 
 def test_consolidate_returns_button(maintained, tmp_path):
-    returns_cycle = pytest.importorskip("ragbook.returns_cycle")
-    issued, _ = by_file(maintained, returns_cycle.issue_returns, tmp_path / "returns", today=TODAY)
+    issued, _ = by_file(maintained, returns.issue_returns, ReturnFolder(), tmp_path / "returns", today=TODAY)
     shutil.copy(issued, maintained)
-    by_command, _ = by_file(maintained, returns_cycle.consolidate_returns, [tmp_path / "returns"], today=TODAY)
+    by_command, _ = by_file(maintained, returns.consolidate_returns, ReturnFolder(), [tmp_path / "returns"], today=TODAY)
     after, _, alerts = press(maintained, "consolidate_returns", str(tmp_path / "returns"), today=TODAY)
     assert alerts[0][1] in {"Action Plan", "Action Plan: could not run"}
     assert alerts[0][1] == "Action Plan", alerts
@@ -66,8 +68,7 @@ def test_consolidate_returns_button(maintained, tmp_path):
 
 
 def test_refresh_summary_button(maintained):
-    reporting = pytest.importorskip("ragbook.reporting")
-    by_command, _ = by_file(maintained, reporting.refresh_summary, today=TODAY)
+    by_command, _ = by_file(maintained, reports.refresh_summary, today=TODAY)
     after, actions, alerts = press(maintained, "refresh_summary", today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
     assert state(after)["Summary"]["values"] == state(by_command)["Summary"]["values"]
@@ -77,10 +78,9 @@ def test_refresh_summary_button(maintained):
 
 
 def test_board_report_button(maintained, tmp_path):
-    reporting = pytest.importorskip("ragbook.reporting")
     docx = pytest.importorskip("docx")
     cli_report = tmp_path / "cli-report.docx"
-    by_file(maintained, reporting.board_report, cli_report, today=TODAY)
+    by_file(maintained, reports.board_report, BoardReportFile(), cli_report, today=TODAY)
     after, actions, alerts = press(maintained, "board_report", str(tmp_path / "Board report"), today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
     # The button only reads the workbook, in one block per sheet, so its count does not grow with the plan.

@@ -12,7 +12,7 @@ import pytest
 import xlwings as xw
 from pyopenvba.interpreter import Interpreter
 
-from ragbook import services
+from ragbook import commands
 from ragbook.demo import sample_plan
 from ragbook.ribbon import BUTTONS
 from tests.support.officejs import payload_of
@@ -23,8 +23,8 @@ MACROS = ROOT / "macros"
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
 BUTTON_XML = ET.parse(MACROS / "customUI.xml").getroot().findall(".//ui:button", NS)
 # Buttons whose use case lives in a module another branch brings; their runs wait for it.
-LATER = {"issue_returns": "ragbook.returns_cycle", "consolidate_returns": "ragbook.returns_cycle",
-         "refresh_summary": "ragbook.reporting", "board_report": "ragbook.reporting"}
+LATER = {"issue_returns": "ragbook.app.returns", "consolidate_returns": "ragbook.app.returns",
+         "refresh_summary": "ragbook.app.reports", "board_report": "ragbook.app.reports"}
 
 
 def interpreter(host: ExcelStandIn) -> Interpreter:
@@ -57,7 +57,7 @@ def test_the_ribbon_has_the_groups_a_user_thinks_in():
 @pytest.fixture
 def master(tmp_path) -> Path:
     plan = tmp_path / "ActionPlan.xlsm"
-    services.new_plan(plan, sample_plan())
+    commands.new_plan(plan, sample_plan())
     return plan
 
 

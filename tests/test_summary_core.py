@@ -13,7 +13,7 @@ from ragbook.core.model import Action, Agency, Register
 from ragbook.core.ratings import DEFAULT_INDEX, Rating, RatingIndex
 from ragbook.core.summary import (NO_LEAD, UNRATED, headline, latest_round, lead_groups, movement, returns_matrix,
                                   slippage, summarise)
-from ragbook.io.master import contract as c
+from ragbook.core.records import AuditEntry
 from ragbook.io.master.workbook import MasterWorkbook
 from support_reporting import ROUND_ISSUED, TODAY, build_sample
 
@@ -22,7 +22,7 @@ from support_reporting import ROUND_ISSUED, TODAY, build_sample
 def sample(tmp_path_factory):
     plan = build_sample(tmp_path_factory.mktemp("sample"))
     master = MasterWorkbook.open(plan)
-    return master.read_register(), master.read_list(c.AUDIT_LOG), master.read_list(c.RETURNS)
+    return master.read_register(), master.read_audit(), master.read_returns()
 
 
 def label_of(index: RatingIndex, rag: str) -> str:
@@ -163,8 +163,7 @@ def test_generated_plans_every_action_in_exactly_one_bucket_per_view(register, t
                           st.sampled_from(["1.1", "1.2", "2.1"]), st.integers(0, 90)), max_size=30))
 def test_movement_nets_each_action_once(changes):
     start = date(2021, 1, 1)
-    audit = [{"When": start + timedelta(days=d), "Review": "R", "Ref": ref, "Field": "RAG", "Old": old, "New": new}
-             for old, new, ref, d in changes]
+    audit = [AuditEntry(start + timedelta(days=d), "", "", "R", ref, "RAG", old, new) for old, new, ref, d in changes]
     moved = movement(DEFAULT_INDEX, audit, None)
     refs = [ref for m in moved for ref in m.refs]
     assert len(refs) == len(set(refs)) == sum(m.count for m in moved)

@@ -15,10 +15,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
-from ragbook import reporting
+from ragbook.app import reports
+from ragbook import commands
 from ragbook.cli import cli
-from ragbook.core.ratings import DEFAULT_INDEX
-from ragbook.io.master import contract as c
+from dataclasses import replace
+
+from ragbook.core.ratings import DEFAULT_INDEX, RatingIndex
+from ragbook.io.sheets import contract as c
 from ragbook.io.master.workbook import MasterWorkbook
 from support_reporting import ROUND_ISSUED, TODAY, build_sample, copy_of
 from test_summary_core import registers
@@ -89,9 +92,9 @@ def test_summary_command_writes_the_figures(plan):
 
 
 def test_refresh_is_idempotent_and_keeps_the_sheet_second(plan):
-    reporting.summary_plan(plan, today=TODAY)
+    commands.summary_plan(plan, today=TODAY)
     first = sheet_values(plan)
-    reporting.summary_plan(plan, today=TODAY)
+    commands.summary_plan(plan, today=TODAY)
     assert sheet_values(plan) == first
     book = load_workbook(plan)
     assert book.sheetnames[:2] == [c.REGISTER, c.SUMMARY]
@@ -100,7 +103,7 @@ def test_refresh_is_idempotent_and_keeps_the_sheet_second(plan):
 
 
 def test_default_movement_starts_at_the_latest_round(plan):
-    report = reporting.summary_plan(plan, today=TODAY)
+    report = commands.summary_plan(plan, today=TODAY)
     assert report.summary.since == date(2021, 5, 15)
     assert report.summary.movement == ()  # nothing moved after the Education return went out
     assert block_rows(plan, "Movement")[0][0] == "No rating has moved."
@@ -110,9 +113,8 @@ def test_charts_point_at_the_tables_and_take_the_index_colours(plan):
     master = MasterWorkbook.open(plan)
     index = master.read_index()
     # A partnership's own colours: the charts must follow the Rating Index sheet, not a built-in palette.
-    rows = [[r.code, r.label, r.meaning, "7030A0" if r.code == "B" else r.fill, r.font] for r in index.ratings]
-    master.write_list(c.RATING_INDEX, rows)
-    reporting.refresh_summary(master, since=ROUND_ISSUED, today=TODAY)
+    master.write_index(RatingIndex(tuple(replace(r, fill="7030A0") if r.code == "B" else r for r in index.ratings)))
+    reports.refresh_summary(master, since=ROUND_ISSUED, today=TODAY)
     master.save()
     charts = chart_parts(plan)
     doughnut = next(ET.fromstring(x) for x in charts.values() if "doughnutChart" in x)
@@ -139,7 +141,7 @@ def test_generated_plans_sheet_totals_add_up(register, tmp_path_factory):
     plan = tmp_path_factory.mktemp("generated") / "ActionPlan.xlsx"
     master = MasterWorkbook.create(plan, register.index)
     master.write_register(register)
-    report = reporting.refresh_summary(master, today=date(2021, 6, 1))
+    report = reports.refresh_summary(master, today=date(2021, 6, 1))
     master.save()
     overall = block_rows(plan, "Ratings overall")[0]
     width = len(report.summary.buckets)
@@ -154,7 +156,7 @@ def test_generated_plans_sheet_totals_add_up(register, tmp_path_factory):
 def test_empty_plan_summary(tmp_path):
     plan = tmp_path / "Empty.xlsx"
     MasterWorkbook.create(plan, DEFAULT_INDEX).save()
-    report = reporting.summary_plan(plan, today=TODAY)
+    report = commands.summary_plan(plan, today=TODAY)
     assert report.summary.actions == 0
     assert block_rows(plan, "By review")[0][0] == "No actions yet."
 
@@ -179,7 +181,7 @@ def count_colour(rgb: bytes, hex_colour: str, tolerance: int = 12) -> int:
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_renders_the_summary_charts(plan, tmp_path):
-    reporting.summary_plan(plan, since=ROUND_ISSUED, today=TODAY)
+    commands.summary_plan(plan, since=ROUND_ISSUED, today=TODAY)
     out = tmp_path / "pdf"
     subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(out), str(plan)], check=True, capture_output=True,

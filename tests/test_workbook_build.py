@@ -16,7 +16,8 @@ from oletools.olevba import VBA_Parser
 from ragbook.cli import cli
 from ragbook.core.errors import InputError
 from ragbook.io.xlsm import package
-from ragbook.io.xlsm.build import build_or_check, build_workbook, packaged_template
+from ragbook.io.xlsm.build import build_or_check, build_workbook
+from ragbook.io.xlsm.template import packaged_template
 
 ROOT = Path(__file__).resolve().parents[1]
 MACROS = ROOT / "macros"

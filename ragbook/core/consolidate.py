@@ -20,28 +20,13 @@ from collections.abc import Mapping, Sequence
 from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
 from .model import Action, Register
 from .ratings import COMPLETE, role_code
-from .returns import (PARTLY_ACCEPTED, RECEIVED, REJECTED_STATUS, ReturnContent, ReturnRejected, RowCheck,
-                      check_identity, check_inputs, match_rows)
+from .records import AuditEntry, ReturnStatus
+from .returns import ReturnContent, ReturnRejected, RowCheck, check_identity, check_inputs, match_rows
 from .rules import FIELD_LABELS
 
 INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
 ROW_APPLIED, ROW_UNCHANGED, ROW_HELD, ROW_REJECTED, ROW_MISSING = (
     "applied", "unchanged", "held", "rejected", "missing")
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    when: datetime
-    source: str
-    agency: str
-    review: str
-    ref: str
-    field: str
-    old: object
-    new: object
-
-    def row(self) -> list[object]:
-        return [self.when, self.source, self.agency, self.review, self.ref, self.field, self.old, self.new]
 
 
 @dataclass(frozen=True)
@@ -58,7 +43,7 @@ class ReturnOutcome:
     path: str
     return_id: str
     agency: str
-    status: str
+    status: ReturnStatus
     reasons: tuple[str, ...] = ()  # why rows or the whole return were refused or held
     warnings: tuple[str, ...] = ()
     rows: tuple[RowOutcome, ...] = ()
@@ -66,7 +51,7 @@ class ReturnOutcome:
 
     @property
     def has_problems(self) -> bool:
-        return self.status != RECEIVED
+        return self.status != ReturnStatus.RECEIVED
 
     @property
     def applied(self) -> int:
@@ -74,7 +59,7 @@ class ReturnOutcome:
 
 
 def rejected(path: str, reason: str, return_id: str = "", agency: str = "") -> ReturnOutcome:
-    return ReturnOutcome(path, return_id, agency, REJECTED_STATUS, (reason,))
+    return ReturnOutcome(path, return_id, agency, ReturnStatus.REJECTED, (reason,))
 
 
 @dataclass
@@ -178,7 +163,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         elif not filled:
             warnings.append("no updates were filled in")
     accepted = sum(o.state in (ROW_APPLIED, ROW_UNCHANGED) for o in outcomes)
-    status = RECEIVED if not reasons else (PARTLY_ACCEPTED if accepted else REJECTED_STATUS)
+    status = ReturnStatus.RECEIVED if not reasons else (
+        ReturnStatus.PARTLY_ACCEPTED if accepted else ReturnStatus.REJECTED)
     return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),
                          tuple(outcomes), tuple(audit))
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .model import Action
-from .rules import FIELD_LABELS, WARNING, Finding
+from .records import Finding, Severity
+from .rules import FIELD_LABELS
 
 RULE = "personal-data"
 SCANNED = ("recommendation", "action", "progress", "evidence", "lead_agency")
@@ -69,7 +70,7 @@ class PersonalData:
     text: str  # what was found
 
     def as_finding(self) -> Finding:
-        return Finding(WARNING, RULE, self.review, self.ref, self.field,
+        return Finding(Severity.WARNING, RULE, self.review, self.ref, self.field,
                        f"{self.field} may hold {KINDS[self.kind]} ({self.text!r}); remove it before publishing, "
                        f"or accept it with --accept-personal-data.")
 

@@ -10,7 +10,7 @@ action) is left as it is, for validation to report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .model import Action, recommendation_number
 from .ratings import Rating, RatingIndex
@@ -225,3 +225,13 @@ def index_key(label: str, known: dict[str, Rating]) -> str:
         if key == upper or re.search(rf"\b{re.escape(key)}\b", upper):
             return key
     return upper
+
+
+@dataclass
+class ImportedPlan:
+    """What an importer read from a source plan: its rows (not yet repaired), legend and notes."""
+
+    review: str
+    rows: list[SourceRow]
+    legend: list[LegendEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the reader should know that are not repairs

@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 
 from .dates import parse_date
 from .ledger import LOCKED_FIELDS, Ledger, LedgerEntry, canonical
+from .model import Action
 from .ratings import RatingIndex
 
 # The Actions sheet of a return, left to right: context the agency sees but cannot edit, then its inputs.
@@ -33,8 +34,6 @@ ACTIONS_SHEET, INSTRUCTIONS_SHEET, IDENTITY_SHEET = "Actions", "Instructions", "
 # Generous limits for what a person types into a cell; beyond them a paste has gone wrong.
 MAX_LENGTHS = {"progress": 4000, "evidence": 2000, "updated_by": 120}
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
-
-RECEIVED, PARTLY_ACCEPTED, REJECTED_STATUS, PENDING_STATUS = "Received", "Partly accepted", "Rejected", "Pending"
 
 
 def column_letter(position: int) -> str:
@@ -266,3 +265,13 @@ class ReturnContent:
     copies: tuple[tuple[str, Identity | None], ...]
     rows: tuple[ReturnRow, ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ReturnSpec:
+    identity: Identity
+    due: date | None
+    actions: tuple[Action, ...]
+    index: RatingIndex
+    plan_name: str
+    contact: str = ""

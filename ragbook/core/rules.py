@@ -15,8 +15,9 @@ from datetime import date, datetime
 from .model import Action, Register, is_all_agencies
 from .repair import REF_PATTERN, squash
 from .ratings import COMPLETE, DELAYED, FAILING, ON_TRACK, role_code
+from .records import Finding, Severity
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # Column headers of the Register, by Action attribute: findings name the field as the user sees it.
 FIELD_LABELS = {
@@ -65,20 +66,6 @@ RULES = {
         Rule("personal-data", WARNING, "free text that may hold personal data (see core.privacy)"),
     )
 }
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    rule: str
-    review: str
-    ref: str
-    field: str
-    message: str
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
 
 
 def finding(rule_id: str, action: Action, attribute: str, message: str) -> Finding:

@@ -1,7 +1,7 @@
 """What a partnership board asks of a plan: are the actions done, on time, moving, and are agencies replying?
 
-Pure functions over the ``Register``, the audit log rows and the returns rows (plain dicts keyed by the
-contract's column headers). No workbook code: the Summary sheet and the board report both draw from the
+Pure functions over the ``Register``, the Audit Log's ``AuditEntry`` records and the Returns sheet's
+``ReturnRecord`` records. No workbook code: the Summary sheet and the board report both draw from the
 ``Summary`` value built here, so the dashboard and the Word report never disagree.
 
 Every action sits in exactly one rating bucket per view: the index's ratings in the index's order, then
@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from .dates import parse_date
 from .model import Action, Register, is_all_agencies
 from .ratings import COMPLETE, RatingIndex, role_code
+from .records import AuditEntry, ReturnRecord
 
 UNRATED = "Unrated"
 NO_LEAD = "No lead agency"
 RATING_FIELDS = {"rag", "rating", "rag rating"}
 DATE_FIELDS = {"revised date", "revised_date", "target date", "target_date"}
-RETURNED_STATUSES = {"received", "accepted", "partly accepted", "rejected"}
 
 
 @dataclass(frozen=True)
@@ -198,8 +198,8 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _when(row: Mapping[str, object]) -> datetime | None:
-    value = row.get("When")
+def _when(entry: AuditEntry) -> datetime | None:
+    value = entry.when
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
@@ -208,7 +208,7 @@ def _when(row: Mapping[str, object]) -> datetime | None:
     return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
 
 
-def movement(index: RatingIndex, audit: Sequence[Mapping[str, object]], since: date | None) -> tuple[Movement, ...]:
+def movement(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -> tuple[Movement, ...]:
     """Net rating changes per action since ``since`` (all history when None): first old to last new.
 
     An action that went Amber to Green and back to Amber in the period has not moved, so it is not counted.
@@ -216,15 +216,15 @@ def movement(index: RatingIndex, audit: Sequence[Mapping[str, object]], since: d
     first: dict[tuple[str, str], tuple[datetime, str]] = {}
     last: dict[tuple[str, str], tuple[datetime, str]] = {}
     for position, row in enumerate(audit):
-        if _text(row.get("Field")).casefold() not in RATING_FIELDS:
+        if _text(row.field).casefold() not in RATING_FIELDS:
             continue
         when = _when(row)
         if when is None or (since is not None and when.date() < since):
             continue
-        key = (_text(row.get("Review")), _text(row.get("Ref")))
+        key = (_text(row.review), _text(row.ref))
         stamp = (when, position)
-        old = index.normalise(_text(row.get("Old"))).code or ""
-        new = index.normalise(_text(row.get("New"))).code or ""
+        old = index.normalise(_text(row.old)).code or ""
+        new = index.normalise(_text(row.new)).code or ""
         if key not in first or stamp < first[key][0]:
             first[key] = (stamp, old)
         if key not in last or stamp >= last[key][0]:
@@ -238,12 +238,12 @@ def movement(index: RatingIndex, audit: Sequence[Mapping[str, object]], since: d
     return tuple(sorted(result, key=lambda m: (-m.count, index.order(m.old or None), index.order(m.new or None))))
 
 
-def slippage(register: Register, audit: Sequence[Mapping[str, object]]) -> tuple[Slippage, ...]:
+def slippage(register: Register, audit: Sequence[AuditEntry]) -> tuple[Slippage, ...]:
     """How many times each action's date was revised (audit log), and how far beyond its target it now is."""
     revisions: dict[tuple[str, str], int] = {}
     for row in audit:
-        if _text(row.get("Field")).casefold() in DATE_FIELDS and _text(row.get("New")):
-            key = (_text(row.get("Review")), _text(row.get("Ref")))
+        if _text(row.field).casefold() in DATE_FIELDS and _text(row.new):
+            key = (_text(row.review), _text(row.ref))
             revisions[key] = revisions.get(key, 0) + 1
     lines = []
     for action in register:
@@ -259,23 +259,22 @@ def slippage(register: Register, audit: Sequence[Mapping[str, object]]) -> tuple
 
 
 # ---------------------------------------------------------------------------- returns
-def returns_matrix(agencies: Sequence[str], rows: Sequence[Mapping[str, object]], today: date) -> tuple[ReturnsLine, ...]:
+def returns_matrix(agencies: Sequence[str], rows: Sequence[ReturnRecord], today: date) -> tuple[ReturnsLine, ...]:
     """Per agency: returns issued, came back (and how they were taken), still pending and for how long."""
-    grouped: dict[str, list[Mapping[str, object]]] = {}
+    grouped: dict[str, list[ReturnRecord]] = {}
     canonical = {name.casefold(): name for name in agencies}
     for row in rows:
-        agency = _text(row.get("Agency"))
+        agency = _text(row.agency)
         if agency:
             grouped.setdefault(canonical.get(agency.casefold(), agency), []).append(row)
     names = [n for n in agencies if n in grouped] + sorted(n for n in grouped if n not in agencies)
     lines = []
     for name in names:
-        statuses = [_text(r.get("Status")).casefold() for r in grouped[name]]
-        pending_rows = [r for r, s in zip(grouped[name], statuses)
-                        if s not in RETURNED_STATUSES and as_date(r.get("Received")) is None]
-        issued_dates = [d for d in (as_date(r.get("Issued")) for r in pending_rows) if d]
+        statuses = [_text(r.status).casefold() for r in grouped[name]]
+        pending_rows = [r for r in grouped[name] if not r.came_back and as_date(r.received) is None]
+        issued_dates = [d for d in (as_date(r.issued) for r in pending_rows) if d]
         oldest = min(issued_dates) if issued_dates else None
-        late = sum(1 for r in pending_rows if (d := as_date(r.get("Due"))) is not None and d < today)
+        late = sum(1 for r in pending_rows if (d := as_date(r.due)) is not None and d < today)
         lines.append(ReturnsLine(
             agency=name, issued=len(statuses), returned=len(statuses) - len(pending_rows),
             accepted=sum(s in {"received", "accepted"} for s in statuses),
@@ -285,19 +284,28 @@ def returns_matrix(agencies: Sequence[str], rows: Sequence[Mapping[str, object]]
     return tuple(lines)
 
 
-def latest_round(rows: Sequence[Mapping[str, object]]) -> date | None:
+def latest_round(rows: Sequence[ReturnRecord]) -> date | None:
     """The day the latest round of returns was issued: movement "since the last consolidation" starts there."""
-    issued = [d for d in (as_date(r.get("Issued")) for r in rows) if d]
+    issued = [d for d in (as_date(r.issued) for r in rows) if d]
     return max(issued) if issued else None
 
 
+@dataclass(frozen=True)
+class ReviewPart:
+    """One review's part of the board report: its own summary and its actions."""
+
+    review: str
+    summary: Summary
+    actions: tuple[Action, ...]
+
+
 # ---------------------------------------------------------------------------- all of it
-def summarise(register: Register, audit: Sequence[Mapping[str, object]], returns: Sequence[Mapping[str, object]],
+def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence[ReturnRecord],
               today: date, since: date | None = None, review: str | None = None) -> Summary:
     """The whole summary; with ``review``, of that review's actions only (the board report's per-review part)."""
     if review is not None:
         register = Register(register.index, [a for a in register if a.review == review], register.agencies)
-        audit = [row for row in audit if _text(row.get("Review")) == review]
+        audit = [entry for entry in audit if _text(entry.review) == review]
     return Summary(
         index=register.index, today=today, since=since, actions=len(register),
         overall=tally(register.index, "All actions", register), by_review=by_review(register),

@@ -5,22 +5,25 @@ A button function takes the live workbook (an ``xlwings.Book``), the file or fol
 wraps every button alike: the status bar while it works, and any ``RagbookError`` as a message box with the
 same one sentence the command line prints, never a Python traceback.
 
-Returns and reports (issue returns, consolidate, refresh summary, board report) are built in their own
-modules; their buttons import them only when pressed.
+Returns and reports (issue returns, consolidate, refresh summary, board report) are use cases of their own
+modules (``app.returns``, ``app.reports``); their buttons import them only when pressed.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import services
-from ..core.errors import InputError, RagbookError
+from .. import present
+from ..app import plan
+from ..core.errors import InputError
 from ..io.live.master import LiveMaster
 from .ui import ExcelUi
+
+HOW_TO_SEE_DETAILS = ("Run the matching 'ragbook' command in a terminal with RAGBOOK_DEBUG=1 to see the "
+                      "details.")
 
 HELP_TEXT = (
     "The Action Plan tab, left to right:\n"
@@ -55,83 +58,64 @@ def _needs(chosen: str, what: str) -> Path:
 
 
 def import_plan(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
+    from ..io.importers import PlanFiles  # noqa: PLC0415 - only this button reads plan files
+
     source = _needs(chosen, "plan to import")
     ui.status(f"Action Plan: importing {source.name}...")
-    report = services.import_into(LiveMaster(book), source)
-    lines = [f"Imported {report.actions} actions of {report.review!r} from {source.name}: {report.added} added, "
-             f"{report.updated} updated, {report.unchanged} unchanged."]
-    if report.repairs:
-        lines.append(f"{len(report.repairs)} repairs of what extraction broke, for example:")
-        lines.extend(f"- {repair}" for repair in report.repairs[:5])
-    if report.index_differences:
-        lines.append("The source's rating index differs from this workbook's; this workbook's was kept.")
-    return "\n".join(lines)
+    report = plan.import_into(LiveMaster(book), PlanFiles(), source)
+    return "\n".join(present.import_lines(report, source_name=source.name, repairs_shown=5))
 
 
 def validate(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
     ui.status("Action Plan: validating every action...")
-    report = services.validate_master(LiveMaster(book), today)
-    return (f"{report.plan}: {report.actions} actions checked, {report.errors} errors, {report.warnings} warnings; "
-            f"listed on the Exceptions sheet, {report.marked_cells} cells marked with a note.")
+    return present.validation_sentence(plan.validate_master(LiveMaster(book), today))
 
 
 def apply_colours(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
     ui.status("Action Plan: colouring the ratings...")
-    report = services.colour_master(LiveMaster(book))
-    counts = ", ".join(f"{count} {label}" for label, count in report.counts.items()) or "no actions"
-    return f"Coloured the ratings of {report.plan}: {counts}."
+    return present.colour_sentence(plan.colour_master(LiveMaster(book)))
 
 
 def issue_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
-    from ..returns_cycle import issue_returns as issue  # noqa: PLC0415 - built in its own module
+    from ..app.returns import issue_returns as issue  # noqa: PLC0415 - the returns cycle loads only when pressed
+    from ..io.returns.folder import ReturnFolder  # noqa: PLC0415
 
     folder = _needs(chosen, "folder for the returns")
     ui.status("Action Plan: writing one return per agency...")
-    result = issue(LiveMaster(book), folder, today=today)
-    return _outcome(f"Returns written to {folder}", result)
+    return present.issue_message(issue(LiveMaster(book), ReturnFolder(), folder, today=today))
 
 
 def consolidate_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
-    from ..returns_cycle import consolidate_returns as consolidate  # noqa: PLC0415
+    from ..app.returns import consolidate_returns as consolidate  # noqa: PLC0415
+    from ..io.returns.folder import ReturnFolder  # noqa: PLC0415
 
     folder = _needs(chosen, "folder of returns")
     ui.status("Action Plan: reading the returns...")
-    result = consolidate(LiveMaster(book), [folder], today=today)
-    return _outcome(f"Returns in {folder} consolidated", result)
+    return present.consolidation_message(consolidate(LiveMaster(book), ReturnFolder(), [folder], today=today))
 
 
 def refresh_summary(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
-    from ..reporting import refresh_summary as refresh  # noqa: PLC0415
+    from ..app.reports import refresh_summary as refresh  # noqa: PLC0415
 
     ui.status("Action Plan: rebuilding the Summary sheet...")
-    result = refresh(LiveMaster(book), today=today)
-    return _outcome("Summary refreshed", result)
+    refresh(LiveMaster(book), today=today)
+    return "Summary refreshed."
 
 
 def board_report(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
-    from ..reporting import board_report as write_report  # noqa: PLC0415
+    from ..app.reports import board_report as write_report  # noqa: PLC0415
+    from ..io.reports.writer import BoardReportFile  # noqa: PLC0415
 
     out = _needs(chosen, "file for the board report")
     if out.suffix.lower() != ".docx":
         out = out.with_suffix(".docx")
     ui.status("Action Plan: writing the board report...")
-    result = write_report(LiveMaster(book), out, today=today)
-    return _outcome(f"Board report written to {out}", result)
+    write_report(LiveMaster(book), BoardReportFile(), out, today=today)
+    return f"Board report written to {out}."
 
 
 def show_help(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
     return HELP_TEXT
-
-
-def _outcome(done: str, result: object) -> str:
-    """The use case's own summary where it gives one (``message`` or ``summary``), else what was done."""
-    for attribute in ("message", "summary"):
-        text = getattr(result, attribute, None)
-        if callable(text):
-            text = text()
-        if isinstance(text, str) and text:
-            return text
-    return f"{done}."
 
 
 BUTTONS = {
@@ -158,15 +142,8 @@ def run_button(book: Any, key: str, chosen: str = "", *, today: date | None = No
             raise InputError(f"The ribbon asked for {key!r}, which this version of ragbook does not have; "
                              f"update ragbook and the workbook together.")
         text = button.run(book, chosen, ui, today)
-    except RagbookError as exc:
-        ui.message(str(exc), error=True)
-        return None
     except Exception as exc:  # noqa: BLE001 - an entry point: a person must never get a traceback dialog
-        if os.environ.get("RAGBOOK_DEBUG"):
-            raise
-        ui.message(f"ragbook failed unexpectedly ({exc.__class__.__name__}: {exc}); "
-                   f"Run the matching 'ragbook' command in a terminal with RAGBOOK_DEBUG=1 to see the details.",
-                   error=True)
+        ui.message(present.failure(exc, HOW_TO_SEE_DETAILS)[0], error=True)
         return None
     finally:
         ui.status(False)

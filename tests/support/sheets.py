@@ -72,6 +72,22 @@ def state(path: Path, skip_columns: dict[str, set[str]] | None = None) -> dict:
 
 
 def column_of(header: str) -> str:
-    from ragbook.io.master.contract import REGISTER_COLUMNS
+    from ragbook.io.sheets.contract import REGISTER_COLUMNS
 
     return get_column_letter([c.header for c in REGISTER_COLUMNS].index(header) + 1)
+
+
+def sheet_rows(path: Path, sheet: str) -> list[dict[str, object]]:
+    """Every non-blank row under a list sheet's header, as {header: value}, read independently with openpyxl."""
+    book = load_workbook(path, read_only=True)
+    try:
+        ws = book[sheet]
+        ws.reset_dimensions()
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        return []
+    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
+    return [{h: row[i] if i < len(row) else None for i, h in enumerate(headers) if h}
+            for row in rows[1:] if any(v not in (None, "") for v in row)]

@@ -10,7 +10,14 @@ from .. import files
 from .grid import Grid, ImportedPlan, find_header, read_grid
 from .sources import csv_grid, docx_grids, text_grid, workbook_grids
 
-__all__ = ["ImportedPlan", "read_source"]
+__all__ = ["PlanFiles", "read_source"]
+
+
+class PlanFiles:
+    """Plans to import, as files: implements ``app.ports.PlanSources``."""
+
+    def read(self, source: Path, index: RatingIndex, review: str | None) -> ImportedPlan:
+        return read_source(source, index, review)
 
 
 def read_source(path: Path, index: RatingIndex, review: str | None = None) -> ImportedPlan:

@@ -9,13 +9,13 @@ legend below them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ...core.dates import parse_date
 from ...core.errors import InputError
 from ...core.model import Action
 from ...core.ratings import RatingIndex
-from ...core.repair import REF_PATTERN, LegendEntry, SourceRow, index_key, review_name_from_title, squash
+from ...core.repair import REF_PATTERN, ImportedPlan, LegendEntry, SourceRow, index_key, review_name_from_title, squash
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,6 @@ class Grid:
     source: str  # the file, for messages
     rows: list[GridRow]
     title: str = ""  # a title the format carries outside the grid (a Word heading, a sheet name)
-
-
-@dataclass
-class ImportedPlan:
-    review: str
-    rows: list[SourceRow]
-    legend: list[LegendEntry] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # things the reader should know that are not repairs
 
 
 # Header wordings seen in real plans, by the Action attribute they hold. Compared after lower-casing and

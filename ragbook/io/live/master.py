@@ -23,14 +23,15 @@ from typing import Any, Iterable, Sequence
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ...core.ledger import LEDGER_SHEET, Ledger, ledger_rows, parse_ledger
-from ...core.model import Register
+from ...core.model import Agency, Register
 from ...core.ratings import RatingIndex
-from ...core.rules import FIELD_LABELS, Finding
+from ...core.records import AuditEntry, Finding, ReturnRecord
+from ...core.rules import FIELD_LABELS
 from ...core.summary import Summary
-from ..master import contract as c
-from ..master.cells import DATE_FORMAT, DATETIME_FORMAT
-from ..master.rows import (actions_from, agencies_from, finding_notes, header_map, index_from, list_rows,
-                           register_values)
+from ..sheets import contract as c
+from ..sheets import records
+from ..sheets.records import finding_notes, header_map, list_rows, register_values
+from ..sheets.values import DATE_FORMAT, DATETIME_FORMAT, text_of
 
 # Excel reads a typed value: '=1+1' becomes a formula, '1.10' the number 1.1, '31/03' a date. Text that
 # Excel would read as anything but text is written behind an apostrophe, which Excel keeps out of the value.
@@ -72,14 +73,22 @@ class LiveMaster:
         return self._values[sheet]
 
     def read_index(self) -> RatingIndex:
-        return index_from(list_rows(self.values(c.RATING_INDEX)), self.name)
+        return records.index_from(list_rows(self.values(c.RATING_INDEX)), self.name)
 
     def read_register(self) -> Register:
-        actions = actions_from(self.values(c.REGISTER), self.name)
-        return Register(self.read_index(), actions, agencies_from(list_rows(self.values(c.AGENCIES))))
+        values = self.values(c.REGISTER)
+        headers = [text_of(h).strip() for h in values[0]] if values else []
+        actions = records.actions_from(headers, values[1:], self.name).actions
+        return Register(self.read_index(), actions, records.agencies_from(list_rows(self.values(c.AGENCIES))))
 
-    def read_list(self, sheet: str) -> list[dict[str, object]]:
-        return [row for _, row in list_rows(self.values(sheet))]
+    def read_findings(self) -> list[Finding]:
+        return records.findings_from(list_rows(self.values(c.EXCEPTIONS)))
+
+    def read_audit(self) -> list[AuditEntry]:
+        return records.audit_from(list_rows(self.values(c.AUDIT_LOG)))
+
+    def read_returns(self) -> list[ReturnRecord]:
+        return records.returns_from(list_rows(self.values(c.RETURNS)))
 
     # ----------------------------------------------------------------- writing (one block per table)
     def _write_table(self, sheet: str, table: str, columns: Sequence[c.Column], rows: list[list[object]]) -> None:
@@ -115,21 +124,28 @@ class LiveMaster:
             _rating_rules(ws.range((2, rag), (last, rag)), register.index)
         self.write_agencies(register.agencies)
 
-    def write_agencies(self, agencies: Iterable[Any]) -> None:
-        rows = [[a.name, a.contact, a.email] for a in agencies]
-        current = [[row.get(col.header) or "" for col in c.AGENCIES_COLUMNS] for row in self.read_list(c.AGENCIES)]
+    def write_agencies(self, agencies: Iterable[Agency]) -> None:
+        rows = records.agency_values(agencies)
+        current = [[row.get(col.header) or "" for col in c.AGENCIES_COLUMNS] for _, row in list_rows(self.values(c.AGENCIES))]
         if rows != current:
-            self.write_list(c.AGENCIES, rows)
+            self._write_list(c.AGENCIES, rows)
 
-    def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+    def write_findings(self, findings: Sequence[Finding]) -> None:
+        if self._previous_exceptions is None:
+            self._previous_exceptions = self.read_findings()
+        self._write_list(c.EXCEPTIONS, records.finding_values(findings))
+
+    def append_audit(self, entries: Iterable[AuditEntry]) -> None:
+        self._write_list(c.AUDIT_LOG, records.audit_values([*self.read_audit(), *entries]))
+
+    def write_returns(self, returns: Sequence[ReturnRecord]) -> None:
+        self._write_list(c.RETURNS, records.return_values(returns))
+
+    def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])
 
-    def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
-        existing = [[row.get(col.header) for col in c.LIST_SHEETS[sheet]] for row in self.read_list(sheet)]
-        self.write_list(sheet, existing + [list(r) for r in rows])
-
     def write_index(self, index: RatingIndex) -> None:
-        self.write_list(c.RATING_INDEX, ([r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings))
+        self._write_list(c.RATING_INDEX, records.index_values(index))
         ws = self.book.sheets[c.RATING_INDEX]
         count = len(index.ratings)
         codes = ws.range((2, 1), (count + 1, 2))
@@ -138,18 +154,13 @@ class LiveMaster:
         for row, rating in enumerate(index.ratings, start=2):
             ws.range((row, 1), (row, 2)).font.color = f"#{rating.font}"
 
-    def write_exceptions(self, findings: Sequence[Finding]) -> None:
-        if self._previous_exceptions is None:
-            self._previous_exceptions = self.read_list(c.EXCEPTIONS)
-        self.write_list(c.EXCEPTIONS, ([f.severity, f.rule, f.review, f.ref, f.field, f.message] for f in findings))
-
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
         """Note each offending cell; take away the notes the previous validation left on cells now fine."""
         ws = self.book.sheets[c.REGISTER]
         headers = header_map(self.values(c.REGISTER)[0])
         notes = finding_notes(register, findings, headers)
-        previous = self._previous_exceptions if self._previous_exceptions is not None else self.read_list(c.EXCEPTIONS)
-        earlier = finding_notes(register, [_finding_of(row) for row in previous], headers)
+        previous = self._previous_exceptions if self._previous_exceptions is not None else self.read_findings()
+        earlier = finding_notes(register, previous, headers)
         for row, column in sorted(set(earlier) - set(notes)):
             note = ws.range((row, column)).note
             if note is not None:
@@ -182,7 +193,7 @@ class LiveMaster:
         return counts
 
     def write_summary(self, summary: Summary) -> None:
-        from ..summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
+        from ..sheets.summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
         from .summary import draw  # noqa: PLC0415
 
         draw(self.book, c.SUMMARY, layout(summary), to_cell)
@@ -217,9 +228,6 @@ class LiveMaster:
         ws.range((1, 1), (len(rows), width)).value = rows
         self._values[LEDGER_SHEET] = [[_ledger_cell(v) for v in row] for row in ledger_rows(ledger)]
 
-    def save(self) -> None:
-        """The workbook stays open in Excel, changed; the user saves it as any other edit."""
-
 
 def _ledger_cell(value: object) -> object:
     """Dates in the ledger are ISO text, as ``io.master.ledger_sheet`` writes them."""
@@ -252,10 +260,3 @@ def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:
             blocks.append((position, position, wanted))
     return blocks
 
-
-def _finding_of(row: dict[str, object]) -> Finding:
-    def text(header: str) -> str:
-        value = row.get(header)
-        return "" if value is None else str(value)
-
-    return Finding(text("Severity"), text("Rule"), text("Review"), text("Ref"), text("Field"), text("Message"))

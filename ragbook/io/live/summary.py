@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..master.cells import DATE_FORMAT
-from ..summary_layout import SheetLayout
+from ..sheets.values import DATE_FORMAT
+from ..sheets.summary_layout import SheetLayout
 
 WIDTH = 13  # columns A:M hold the tables; charts start at N
 CM = 28.35  # points per centimetre

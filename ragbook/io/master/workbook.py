@@ -31,17 +31,19 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ...core.errors import InputError
 from ...core.ledger import LEDGER_SHEET, Ledger, parse_ledger
-from ...core.model import Action, ActionKey, Agency, Register
+from ...core.model import ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, RatingIndex
-from ...core.rules import Finding
+from ...core.records import AuditEntry, Finding, ReturnRecord
 from ...core.summary import Summary
 from ..files import ENCRYPTED_OLE, XLSM, XLSX, check_zip_limits, describe_kind, refuse_dtd, refuse_password, sniff
-from . import contract as c
+from ..sheets import contract as c
+from ..sheets import records
+from ..sheets.values import text_of
 from . import ledger_sheet, package, sheetxml
-from .cells import add_rating_rules, date_of, landscape_fit_to_width, put, text_of
-from .rows import agencies_from, index_from
+from ..xlsx.cells import add_rating_rules, landscape_fit_to_width, put
 from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
+from ..xlsm.template import packaged_template
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -82,8 +84,6 @@ class MasterWorkbook:
             raise InputError(f"{path}: a master must be an .xlsx or .xlsm workbook.")
         if path.suffix.lower() == ".xlsm":
             # The macro-enabled master starts as a copy of the built ActionPlan.xlsm: its VBA and ribbon.
-            from ..xlsm.build import packaged_template  # noqa: PLC0415 - the builder imports this module
-
             template = packaged_template()
             book = load_workbook(io.BytesIO(template), keep_vba=True, rich_text=False)
             master = cls(path, book, macros=macro_parts(io.BytesIO(template)))
@@ -163,58 +163,32 @@ class MasterWorkbook:
 
     # ----------------------------------------------------------------- reading
     def read_index(self) -> RatingIndex:
-        return index_from(list(self._openpyxl_rows(c.RATING_INDEX)), str(self.path))
+        return records.index_from(self._headed_rows(c.RATING_INDEX), str(self.path))
 
     def read_agencies(self) -> list[Agency]:
-        return agencies_from(list(self._openpyxl_rows(c.AGENCIES)))
+        return records.agencies_from(self._headed_rows(c.AGENCIES))
+
+    def read_findings(self) -> list[Finding]:
+        return records.findings_from(self._headed_rows(c.EXCEPTIONS))
+
+    def read_audit(self) -> list[AuditEntry]:
+        return records.audit_from(self._headed_rows(c.AUDIT_LOG))
+
+    def read_returns(self) -> list[ReturnRecord]:
+        return records.returns_from(self._headed_rows(c.RETURNS))
 
     def read_register(self) -> Register:
         content = self.lists[c.REGISTER]
-        positions = {header: i for i, header in reversed(list(enumerate(content.headers)))}
-        missing = [col.header for col in c.REGISTER_COLUMNS if col.header not in positions]
-        if missing:
-            raise InputError(f"{self.path}: sheet '{c.REGISTER}' has no {', '.join(missing)} column; restore the "
-                             f"header row (row 1).")
-        contract_headers = {col.header for col in c.REGISTER_COLUMNS}
-        self.extra_headers = [h for h in content.headers if h and h not in contract_headers]
-        extra_positions = [positions[h] for h in self.extra_headers]
-        actions = []
-        self.extra_values = {}
-        for values in content.rows:
-            def at(position: int) -> object:
-                return values[position] if position < len(values) else None
+        read = records.actions_from(content.headers, content.rows, str(self.path))
+        self.extra_headers, self.extra_values = read.extra_headers, read.extra_values
+        return Register(self.read_index(), read.actions, self.read_agencies())
 
-            fields: dict[str, object] = {}
-            for col in c.REGISTER_COLUMNS:
-                raw = at(positions[col.header])
-                if col.kind == "date":
-                    fields[col.attribute] = date_of(raw)
-                elif col.kind == "datetime":
-                    fields[col.attribute] = raw if raw != "" else None
-                else:
-                    fields[col.attribute] = text_of(raw)
-            if not any(v not in (None, "") for v in fields.values()):
-                continue
-            action = Action(**fields)
-            actions.append(action)
-            if extra_positions:
-                self.extra_values[action.key] = [at(p) for p in extra_positions]
-        return Register(self.read_index(), actions, self.read_agencies())
-
-    def read_list(self, sheet: str) -> list[dict[str, object]]:
+    def _headed_rows(self, sheet: str) -> list[tuple[int, records.HeadedRow]]:
         if sheet in self.lists:
-            headers = self.lists[sheet].headers
-            return [{h: (row[i] if i < len(row) else None) for i, h in enumerate(headers) if h}
-                    for row in self.lists[sheet].rows]
-        return [row for _, row in self._openpyxl_rows(sheet)]
-
-    def _openpyxl_rows(self, sheet: str) -> Iterable[tuple[int, dict[str, object]]]:
+            return records.headed_rows(self.lists[sheet].headers, self.lists[sheet].rows)
         ws = self.book[sheet]
-        headers = _header_map(ws)
-        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            if all(v in (None, "") for v in values):
-                continue
-            yield number, {h: values[i - 1] for h, i in headers.items() if i - 1 < len(values)}
+        header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        return records.headed_rows(header, ws.iter_rows(min_row=2, values_only=True))
 
     def read_ledger(self) -> Ledger:
         content = self.lists.get(LEDGER_SHEET)
@@ -241,7 +215,7 @@ class MasterWorkbook:
 
     def write_index(self, index: RatingIndex) -> None:
         ws = self.book[c.RATING_INDEX]
-        _write_rows(ws, c.RATING_INDEX_COLUMNS, ([r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings))
+        _write_rows(ws, c.RATING_INDEX_COLUMNS, records.index_values(index))
         _fit_table(ws, c.table_name(c.RATING_INDEX), [col.header for col in c.RATING_INDEX_COLUMNS], len(index.ratings))
         for row_number, rating in enumerate(index.ratings, start=2):
             for col in (1, 2):
@@ -250,9 +224,18 @@ class MasterWorkbook:
                 cell.font = Font(color=rating.font, bold=True)
 
     def write_agencies(self, agencies: Sequence[Agency]) -> None:
-        self.write_list(c.AGENCIES, ([a.name, a.contact, a.email] for a in agencies))
+        self._write_list(c.AGENCIES, records.agency_values(agencies))
 
-    def write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+    def write_findings(self, findings: Sequence[Finding]) -> None:
+        self._write_list(c.EXCEPTIONS, records.finding_values(findings))
+
+    def append_audit(self, entries: Iterable[AuditEntry]) -> None:
+        self._write_list(c.AUDIT_LOG, records.audit_values([*self.read_audit(), *entries]))
+
+    def write_returns(self, returns: Sequence[ReturnRecord]) -> None:
+        self._write_list(c.RETURNS, records.return_values(returns))
+
+    def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         columns = c.LIST_SHEETS[sheet]
         headers = [col.header for col in columns]
         if sheet in c.STREAMED_SHEETS:
@@ -262,31 +245,16 @@ class MasterWorkbook:
             count = _write_rows(self.book[sheet], columns, rows)
         _fit_table(self.book[sheet], c.table_name(sheet), headers, count)
 
-    def append_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
-        existing = [[row.get(col.header) for col in c.LIST_SHEETS[sheet]] for row in self.read_list(sheet)]
-        self.write_list(sheet, existing + [list(r) for r in rows])
-
-    def write_exceptions(self, findings: Sequence[Finding]) -> None:
-        self.write_list(c.EXCEPTIONS, ([f.severity, f.rule, f.review, f.ref, f.field, f.message] for f in findings))
-
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
         """Put a note on each offending Register cell, and take away the notes of problems now fixed."""
         ws = self.book[c.REGISTER]
         for cell in list(ws._cells.values()):  # a streamed sheet holds only its header and noted cells
             if cell.comment is not None and cell.comment.author == c.NOTE_AUTHOR:
                 cell.comment = None
-        column_of = {col.header: position for position, col in enumerate(c.REGISTER_COLUMNS, start=1)}
-        row_of: dict[tuple[str, str], int] = {}
-        for number, action in enumerate(register.actions, start=2):
-            row_of.setdefault((action.review, action.ref), number)
-        notes: dict[tuple[int, int], list[str]] = {}
-        for f in findings:
-            row, column = row_of.get((f.review, f.ref)), column_of.get(f.field)
-            if row is not None and column is not None:
-                notes.setdefault((row, column), []).append(f"{f.severity.upper()} {f.rule}: {f.message}")
-        for (row, column), lines in notes.items():
-            note = Comment("\n".join(lines), c.NOTE_AUTHOR)
-            note.width, note.height = 320, 40 + 30 * len(lines)
+        notes = records.finding_notes(register, findings, records.header_map([col.header for col in c.REGISTER_COLUMNS]))
+        for (row, column), text in notes.items():
+            note = Comment(text, c.NOTE_AUTHOR)
+            note.width, note.height = 320, 40 + 30 * (text.count("\n") + 1)
             ws.cell(row, column).comment = note
         return len(notes)
 
@@ -315,8 +283,8 @@ class MasterWorkbook:
         return counts
 
     def write_summary(self, summary: Summary) -> None:
-        from ..summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
-        from ..summary_sheet import draw  # noqa: PLC0415
+        from ..sheets.summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
+        from .summary_sheet import draw  # noqa: PLC0415
 
         draw(self.book, layout(summary))
 
@@ -459,13 +427,6 @@ def _replace_validation(ws: Worksheet, column: int, validation: DataValidation) 
     ws.add_data_validation(validation)
 
 
-def _header_map(ws: Worksheet) -> dict[str, int]:
-    headers = {}
-    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
-        if cell.value not in (None, ""):
-            headers.setdefault(str(cell.value).strip(), cell.column)
-    return headers
-
 
 def _write_rows(ws: Worksheet, columns: Sequence[c.Column], rows: Iterable[Sequence[object]]) -> int:
     """Replace every row under the header of a small openpyxl sheet with ``rows``; returns how many."""
@@ -512,6 +473,11 @@ def _make_list_sheet(book: Workbook, name: str, columns: Sequence[c.Column]) -> 
     _style_sheet(ws, columns)
     _fit_table(ws, c.table_name(name), [col.header for col in columns], 0)
     return ws
+
+
+def blank_book() -> Workbook:
+    """The openpyxl book of an empty ``.xlsx`` master (the ribbon workbook's builder starts from it)."""
+    return MasterWorkbook.create(Path("blank.xlsx")).book
 
 
 def new_book() -> Workbook:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 from copy import copy
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,8 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ...core.model import Action
 from ...core.ratings import RatingIndex
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET, LOCKED_COLUMNS, RETURN_HEADERS,
-                             Identity)
-from ..master.cells import add_rating_rules, landscape_fit_to_width, put
+                             Identity, ReturnSpec)
+from ..xlsx.cells import add_rating_rules, landscape_fit_to_width, put
 
 PROPERTY_PREFIX = "ragbook."
 IDENTITY_FIELDS = ("return_id", "agency", "round", "issued")
@@ -43,16 +41,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = (12, 6, 34, 34, 16, 11, 9, 38, 10, 44, 30, 12, 16)
-
-
-@dataclass(frozen=True)
-class ReturnSpec:
-    identity: Identity
-    due: date | None
-    actions: tuple[Action, ...]
-    index: RatingIndex
-    plan_name: str
-    contact: str = ""
 
 
 def build_return(spec: ReturnSpec, protection_secret: str) -> Workbook:

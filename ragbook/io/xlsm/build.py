@@ -16,20 +16,19 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import xlwings
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from pyopenvba import ExcelFile
 from pyopenvba.vba import VBAModuleKind
 
 from ...core.errors import InputError
-from ..master import contract as c
-from ..master.workbook import MasterWorkbook
+from ..master.workbook import blank_book
+from ..sheets import contract as c
 from . import package
-
-TEMPLATE_NAME = "ActionPlan.xlsm"
+from .template import TEMPLATE_NAME
 XLWINGS_MODULES = (("xlwings", "xlwings.bas"), ("Dictionary", "addin/Dictionary.cls"))
 
 # The settings RunPython reads from the xlwings.conf sheet: contiguous from A1 (xlwings stops at the first
@@ -100,9 +99,9 @@ def build_workbook(macros: Path | None = None) -> bytes:
     modules, ribbon = read_macros(macros or find_macros_folder())
     with tempfile.TemporaryDirectory() as scratch:
         plain = Path(scratch) / "plain.xlsx"
-        master = MasterWorkbook.create(plain)
-        _add_xlwings_conf(master)
-        master.book.save(plain)
+        book = blank_book()
+        _add_xlwings_conf(book)
+        book.save(plain)
         xlsm = Path(scratch) / "ActionPlan.xlsm"
         # pyOpenVBA adds a project only to a macro-enabled package; the content type is what makes it one.
         members = package.read_members(plain.read_bytes())
@@ -120,8 +119,8 @@ def build_workbook(macros: Path | None = None) -> bytes:
     return package.write_members(members)
 
 
-def _add_xlwings_conf(master: MasterWorkbook) -> None:
-    ws = master.book.create_sheet(c.XLWINGS_CONF)
+def _add_xlwings_conf(book: Workbook) -> None:
+    ws = book.create_sheet(c.XLWINGS_CONF)
     for row, (key, value) in enumerate(XLWINGS_SETTINGS, start=1):
         ws.cell(row, 1, key).font = Font(bold=True)
         ws.cell(row, 2, value or None)
@@ -130,12 +129,6 @@ def _add_xlwings_conf(master: MasterWorkbook) -> None:
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 70
     ws.sheet_state = "hidden"
-
-
-def packaged_template() -> bytes:
-    """The committed build that ships inside the package, for ``ragbook new PLAN.xlsm``."""
-    return (resources.files("ragbook") / "data" / TEMPLATE_NAME).read_bytes()
-
 
 
 @dataclass(frozen=True)

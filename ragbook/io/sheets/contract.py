@@ -1,4 +1,4 @@
-"""The workbook contract: sheet names, columns and widths that users, tests and returns rely on.
+"""The workbook contract: the sheets' columns and widths that users, tests and returns rely on.
 
 Change nothing here without a migration: returns issued last quarter and formulas users wrote point at these
 names.
@@ -7,6 +7,9 @@ names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ...core.sheets import (  # noqa: F401 - the sheet names, beside their columns
+    AGENCIES, AUDIT_LOG, EXCEPTIONS, RATING_INDEX, REGISTER, RETURNS, SUMMARY, XLWINGS_CONF)
 
 
 @dataclass(frozen=True)
@@ -19,9 +22,6 @@ class Column:
     number_format: str = "General"  # "@" keeps what is typed as text (a ref 1.10 must not become 1.1)
 
 
-REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWINGS_CONF = (
-    "Register", "Rating Index", "Agencies", "Summary", "Exceptions", "Audit Log", "Returns", "xlwings.conf"
-)
 REGISTER_TABLE = "Register"
 
 REGISTER_COLUMNS = (

@@ -1,29 +1,24 @@
-"""Use cases: what each command and each ribbon button does.
+"""Use cases of the Start and Maintain steps: a new master, importing a plan, validating, colouring.
 
-Each use case works on a ``ports.Master`` (a file via openpyxl, or the live workbook via xlwings), runs the
-pure core and returns a report value for the caller (the CLI prints it; the ribbon shows it). The ``*_plan``
-functions are the file versions the command line uses: open the master, run the use case, save atomically.
-Nothing here prints.
+Each ``*_master`` function works on a ``ports.Master`` (the live workbook behind a ribbon button, or a file);
+each ``*_plan`` function runs it inside the unit of work (``ports.Plans``), which saves the master only when
+the use case succeeded. Nothing here prints: each returns a report value its caller presents.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 
-from .core.errors import InputError
-from .core.ledger import Ledger
-from .core.model import Register
-from .core.ratings import DEFAULT_INDEX, RatingIndex
-from .core.repair import Repair, index_from_legend, repair_rows
-from .core.privacy import scan
-from .core.rules import Finding, validate
-from .io.importers import ImportedPlan, read_source
-from .io.master.workbook import MasterWorkbook
-from .ports import Master
+from ..core.ledger import Ledger
+from ..core.model import Register
+from ..core.privacy import scan
+from ..core.ratings import DEFAULT_INDEX, RatingIndex
+from ..core.records import Finding
+from ..core.repair import ImportedPlan, Repair, index_from_legend, repair_rows
+from ..core.rules import validate
+from .ports import Master, Plans, PlanSources
 
 
 @dataclass(frozen=True)
@@ -62,27 +57,20 @@ class ColourReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@contextmanager
-def editing(plan: Path) -> Iterator[MasterWorkbook]:
-    """Open a master file, let the caller change it, and save it atomically only if nothing failed."""
-    master = MasterWorkbook.open(plan)
-    yield master
-    master.save()
-
-
-# ---------------------------------------------------------------------------- import
-def read_plan_source(source: Path, index: RatingIndex, review: str | None) -> tuple[ImportedPlan, list[Repair], RatingIndex | None]:
+# ---------------------------------------------------------------------------- new and import
+def read_plan_source(sources: PlanSources, source: Path, index: RatingIndex,
+                     review: str | None) -> tuple[ImportedPlan, list[Repair], RatingIndex | None]:
     """Read and repair a source plan; also returns the source's own rating index, from its legend."""
-    imported = read_source(source, index, review)
+    imported = sources.read(source, index, review)
     rows, repairs = repair_rows(imported.rows, index)
     legend_index, legend_repairs = index_from_legend(imported.legend, index)
     imported.rows = rows
     return imported, repairs + legend_repairs, legend_index
 
 
-def import_into(master: Master, source: Path, review: str | None = None) -> ImportReport:
+def import_into(master: Master, sources: PlanSources, source: Path, review: str | None = None) -> ImportReport:
     register = master.read_register()
-    imported, repairs, legend_index = read_plan_source(source, register.index, review)
+    imported, repairs, legend_index = read_plan_source(sources, source, register.index, review)
     differences = tuple(register.index.differences(legend_index)) if legend_index else ()
     return _merge(master, register, source, imported, repairs, differences)
 
@@ -97,29 +85,22 @@ def _merge(master: Master, register: Register, source: Path, imported: ImportedP
                         result.unchanged, tuple(repairs), tuple(imported.notes), differences)
 
 
-def new_plan(plan: Path, source: Path | None = None, review: str | None = None) -> ImportReport | None:
-    """Create a master file; with a source, import it, and take the source's legend as the rating index."""
-    if plan.exists():
-        raise InputError(f"{plan}: already exists; choose another name or import into it with 'ragbook import'.")
-    if not plan.parent.exists():
-        raise InputError(f"{plan}: the folder {plan.parent} does not exist.")
-    if source is None:
-        master = MasterWorkbook.create(plan)
+def new_plan(plans: Plans, sources: PlanSources, source: Path | None = None,
+             review: str | None = None) -> ImportReport | None:
+    """Create a master; with a source, import it, and take the source's legend as the rating index."""
+    with plans.creating() as master:
         master.write_ledger(Ledger.new())  # each master its own key for the returns' row hashes
-        master.save()
-        return None
-    imported, repairs, legend_index = read_plan_source(source, DEFAULT_INDEX, review)
-    index = DEFAULT_INDEX.with_meanings(legend_index) if legend_index else DEFAULT_INDEX
-    master = MasterWorkbook.create(plan, index)
-    master.write_ledger(Ledger.new())
-    report = _merge(master, Register(index), source, imported, repairs, ())
-    master.save()
-    return report
+        if source is None:
+            return None
+        imported, repairs, legend_index = read_plan_source(sources, source, DEFAULT_INDEX, review)
+        index = DEFAULT_INDEX.with_meanings(legend_index) if legend_index else DEFAULT_INDEX
+        master.write_index(index)
+        return _merge(master, Register(index), source, imported, repairs, ())
 
 
-def import_plan(source: Path, plan: Path, review: str | None = None) -> ImportReport:
-    with editing(plan) as master:
-        return import_into(master, source, review)
+def import_plan(plans: Plans, sources: PlanSources, source: Path, review: str | None = None) -> ImportReport:
+    with plans.editing() as master:
+        return import_into(master, sources, source, review)
 
 
 # ---------------------------------------------------------------------------- validate
@@ -128,13 +109,13 @@ def validate_master(master: Master, today: date | None = None) -> ValidationRepo
     # The personal-data scan runs here too, so the team sees what must not reach public papers long before a
     # public board report is refused for it.
     findings = validate(register, today or date.today()) + [p.as_finding() for p in scan(register.actions)]
-    master.write_exceptions(findings)
+    master.write_findings(findings)
     marked = master.mark_findings(register, findings)
     return ValidationReport(master.name, len(register), tuple(findings), marked)
 
 
-def validate_plan(plan: Path, today: date | None = None) -> ValidationReport:
-    with editing(plan) as master:
+def validate_plan(plans: Plans, today: date | None = None) -> ValidationReport:
+    with plans.editing() as master:
         return validate_master(master, today)
 
 
@@ -144,6 +125,6 @@ def colour_master(master: Master) -> ColourReport:
     return ColourReport(master.name, master.apply_colours(register))
 
 
-def colour_plan(plan: Path) -> ColourReport:
-    with editing(plan) as master:
+def colour_plan(plans: Plans) -> ColourReport:
+    with plans.editing() as master:
         return colour_master(master)

@@ -9,7 +9,7 @@ point the charts at the new ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..core.summary import UNRATED, Summary, Tally
+from ...core.summary import UNRATED, Summary, Tally
 
 UNRATED_FILL, UNRATED_FONT = "D9D9D9", "000000"
 FIRST_BLOCK_ROW = 4

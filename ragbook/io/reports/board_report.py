@@ -9,7 +9,6 @@ from the Rating Index and the header row repeated on every page. Landscape A4; t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -23,11 +22,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 
-from ..core.model import Action, Register
-from ..core.ratings import RatingIndex
-from ..core.summary import UNRATED, Summary, headline
+from ...core.model import Action, Register
+from ...core.ratings import RatingIndex
+from ...core.summary import UNRATED, ReviewPart, Summary, headline
 from .docx_chart import add_chart, stacked_chart_xml
-from .summary_layout import UNRATED_FILL, UNRATED_FONT
+from ..sheets.summary_layout import UNRATED_FILL, UNRATED_FONT
 
 HEADER_FILL, HEADER_FONT = "1F3864", "FFFFFF"
 COLUMNS = (("Ref", 1.4), ("Recommendation", 6.2), ("Actions", 6.4), ("Progress/Comments", 10.6), ("RAG", 2.0))
@@ -35,13 +34,6 @@ BAR_WIDTH_CM = 24.0
 OVERDUE_LISTED = 10
 # Elements that must follow w:shd inside w:tcPr (the schema's order; Word rejects a file that breaks it).
 _AFTER_SHD = {qn(f"w:{name}") for name in ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")}
-
-
-@dataclass(frozen=True)
-class ReviewPart:
-    review: str
-    summary: Summary
-    actions: tuple[Action, ...]
 
 
 def write_report(out: Path, register: Register, parts: Sequence[ReviewPart], today: date, public_note: str = "") -> None:

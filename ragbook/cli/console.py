@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .services import ValidationReport
+from ..app.plan import ValidationReport
+from ..present import validation_sentence
 
 
 def findings_table(report: ValidationReport, console: Console | None = None) -> None:
@@ -16,9 +17,6 @@ def findings_table(report: ValidationReport, console: Console | None = None) -> 
             table.add_column(header, overflow="fold")
         for f in report.findings:
             style = "red" if f.is_error else "yellow"
-            table.add_row(f"[{style}]{f.severity}[/{style}]", f.rule, f.review, f.ref, f.field, f.message)
+            table.add_row(f"[{style}]{f.severity!s}[/{style}]", f.rule, f.review, f.ref, f.field, f.message)
         console.print(table)
-    console.print(
-        f"{report.plan}: {report.actions} actions checked, {report.errors} errors, {report.warnings} warnings; "
-        f"listed on the Exceptions sheet, {report.marked_cells} cells marked with a note."
-    )
+    console.print(validation_sentence(report))

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..core.errors import InputError
+from ...core.errors import InputError
 
 TIMEOUT_SECONDS = 180
 

@@ -18,9 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .master import contract as c
-from .master.cells import DATE_FORMAT, landscape_fit_to_width, put
-from .summary_layout import Block, Chart, SheetLayout
+from ..sheets import contract as c
+from ..sheets.values import DATE_FORMAT
+from ..xlsx.cells import landscape_fit_to_width, put
+from ..sheets.summary_layout import Block, Chart, SheetLayout
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -1,0 +1,225 @@
+"""Use cases of the quarterly returns cycle: issue returns, consolidate what comes back.
+
+``issue_returns`` and ``consolidate_returns`` work on a ``ports.Master`` (the file, or the live workbook
+behind the ribbon's Issue returns and Consolidate buttons) and write and read returns through
+``ports.ReturnFiles``; ``issue_plan`` and ``consolidate_plan`` run them inside the unit of work. Nothing here
+prints: each returns a report value for its caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Sequence
+
+from ..core.consolidate import Lookups, ReturnOutcome, consolidate_return, locked_values, rejected
+from ..core.errors import InputError, RagbookError
+from ..core.ledger import LedgerEntry
+from ..core.records import ReturnRecord, ReturnStatus
+from ..core.returns import Identity, ReturnSpec
+from ..core.sheets import AGENCIES
+from .ports import Master, Plans, ReturnFiles
+
+MAX_NOTES = 2000
+
+
+@dataclass(frozen=True)
+class IssuedReturn:
+    agency: str
+    return_id: str
+    path: Path
+    actions: int
+    email: str = ""
+    draft: Path | None = None
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class IssueReport:
+    plan: str
+    round: int
+    issued: date
+    due: date | None
+    returns: tuple[IssuedReturn, ...]
+    notes: tuple[str, ...] = ()
+    encrypted: bool = False
+
+    @property
+    def files(self) -> list[Path]:
+        return [r.path for r in self.returns] + [r.draft for r in self.returns if r.draft]
+
+
+@dataclass(frozen=True)
+class ConsolidationReport:
+    plan: str
+    outcomes: tuple[ReturnOutcome, ...]
+    pending: tuple[str, ...] = ()  # "return id (agency)" still awaited
+    notes: tuple[str, ...] = ()
+    summary_refreshed: bool = False
+
+    @property
+    def has_problems(self) -> bool:
+        return any(o.has_problems for o in self.outcomes)
+
+    @property
+    def changes(self) -> int:
+        return sum(len(o.audit) for o in self.outcomes)
+
+
+# ---------------------------------------------------------------------------- issue
+def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies: Sequence[str] | None = None,
+                  due: date | None = None, password: str | None = None, eml: bool = False,
+                  today: date | None = None) -> IssueReport:
+    """Write one return per agency into ``out_dir`` and record them in the ledger and on the Returns sheet."""
+    register = master.read_register()
+    known = {a.name.casefold(): a for a in register.agencies}
+    issued = today or date.today()
+    if not known:
+        return IssueReport(master.name, 0, issued, due, (), (
+            f"the {AGENCIES} sheet lists no agencies, so there is no one to send returns to; add the "
+            f"agencies and their lead actions first",))
+    chosen = list(register.agencies)
+    if agencies:
+        unknown = [name for name in agencies if name.casefold() not in known]
+        if unknown:
+            raise InputError(f"{master.name}: {', '.join(repr(n) for n in unknown)} is not on the {AGENCIES} "
+                             f"sheet (it lists {', '.join(a.name for a in register.agencies)}).")
+        wanted = {name.casefold() for name in agencies}
+        chosen = [a for a in register.agencies if a.name.casefold() in wanted]
+    files.prepare_folder(out_dir)
+    ledger = master.read_ledger()
+    ledger.ensure_secret()
+    round_ = ledger.last_round + 1
+    plan_name = Path(master.name).name
+    written: list[IssuedReturn] = []
+    notes: list[str] = []
+    new_entries: list[LedgerEntry] = []
+    try:
+        for agency in chosen:
+            actions = tuple(a for a in register.actions if a.is_led_by(agency.name))
+            if not actions:
+                notes.append(f"{agency.name} leads no actions, so it was sent no return")
+                continue
+            identity = Identity(ledger.return_id(round_, agency.name), agency.name, round_, issued)
+            path = out_dir / f"{identity.return_id}.xlsx"
+            files.write(ReturnSpec(identity, due, actions, register.index, plan_name), path, ledger.secret, password)
+            draft = None
+            if eml:
+                if not agency.email:
+                    notes.append(f"{agency.name} has no email address on the {AGENCIES} sheet; its draft has "
+                                 f"no recipient")
+                draft = files.write_draft(path, agency, plan_name, due, bool(password))
+            written.append(IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
+                                        agency.contact))
+            new_entries += [
+                LedgerEntry(identity.return_id, round_, agency.name, issued, due, a.review, a.ref, position,
+                            ledger.row_hash(locked_values(a)))
+                for position, a in enumerate(actions, start=1)
+            ]
+    except OSError as exc:
+        remove_issued(files, written)
+        raise InputError(f"{out_dir}: a return could not be written ({exc.strerror or exc}); nothing was issued.") from None
+    if not written:
+        return IssueReport(master.name, 0, issued, due, (), tuple(notes), bool(password))
+    ledger.entries += new_entries
+    master.write_ledger(ledger)
+    master.write_returns(master.read_returns() + [
+        ReturnRecord(r.return_id, r.agency, issued, due, None, ReturnStatus.PENDING, r.path.name) for r in written])
+    return IssueReport(master.name, round_, issued, due, tuple(written), tuple(notes), bool(password))
+
+
+def remove_issued(files: ReturnFiles, written: Sequence[IssuedReturn]) -> None:
+    files.remove([item.path for item in written] + [item.draft for item in written if item.draft])
+
+
+def issue_plan(plans: Plans, files: ReturnFiles, out_dir: Path, **options) -> IssueReport:
+    report = None
+    try:
+        with plans.editing() as master:
+            report = issue_returns(master, files, out_dir, **options)
+    except RagbookError:
+        if report is not None:  # the master could not be saved: returns it does not know of must not go out
+            remove_issued(files, report.returns)
+        raise
+    return report
+
+
+# ---------------------------------------------------------------------------- consolidate
+def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path], *, password: str | None = None,
+                        today: date | None = None) -> ConsolidationReport:
+    """Check every return and apply what is valid; every change goes to the Audit Log."""
+    found = files.find(paths)
+    if not found:
+        pending = [f"{r.return_id} ({r.agency})" for r in master.read_returns() if r.is_pending]
+        return ConsolidationReport(master.name, (), tuple(pending),
+                                   (f"no returns were found in {', '.join(str(p) for p in paths)}",))
+    when = datetime.combine(today, time()) if today else datetime.now().replace(microsecond=0)
+    register = master.read_register()
+    ledger = master.read_ledger()
+    before = list(register.actions)
+    lookups = Lookups.build(register, ledger)
+    outcomes: list[ReturnOutcome] = []
+    for path in found:
+        try:
+            content = files.read(path, password)
+        except InputError as exc:  # the return is refused; the others still go ahead
+            outcomes.append(rejected(str(path), str(exc)))
+            continue
+        outcomes.append(consolidate_return(register, ledger, content, when, lookups))
+    if register.actions != before:
+        master.write_register(register)
+    master.write_ledger(ledger)
+    audit = [entry for outcome in outcomes for entry in outcome.audit]
+    if audit:
+        master.append_audit(audit)
+    pending = _update_returns_sheet(master, outcomes, when.date())
+    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending))
+
+
+def _update_returns_sheet(master: Master, outcomes: Sequence[ReturnOutcome], received: date) -> list[str]:
+    records = master.read_returns()
+    by_id = {record.return_id: position for position, record in enumerate(records) if record.return_id}
+    for outcome in outcomes:
+        name = Path(outcome.path).name
+        position = by_id.get(outcome.return_id) if outcome.return_id else _named_in(records, by_id, name)
+        if position is None:
+            continue
+        record = records[position]
+        notes = "; ".join(outcome.reasons or outcome.warnings)
+        if outcome.status == ReturnStatus.REJECTED and record.status in (ReturnStatus.RECEIVED,
+                                                                         ReturnStatus.PARTLY_ACCEPTED):
+            notes = f"{record.notes} A later copy ({name}) was rejected: {notes}".strip()
+        else:
+            record = replace(record, status=outcome.status, file=name, received=record.received or received)
+        records[position] = replace(record, notes=notes[:MAX_NOTES])
+    master.write_returns(records)
+    return [f"{r.return_id} ({r.agency})" for r in records if r.is_pending]
+
+
+def _named_in(records: Sequence[ReturnRecord], by_id: dict[str, int], name: str) -> int | None:
+    """The return a refused file is named after, so the Returns sheet shows it came back refused.
+
+    Only a Pending (or already Rejected) return is marked: a name is no proof of identity, so a refused file
+    never touches a return that was received.
+    """
+    for return_id, position in by_id.items():
+        if return_id in name and records[position].status in (ReturnStatus.PENDING, ReturnStatus.REJECTED, ""):
+            return position
+    return None
+
+
+def consolidate_plan(plans: Plans, files: ReturnFiles, paths: Sequence[Path], **options) -> ConsolidationReport:
+    """Consolidate into a master file, then refresh its Summary sheet in the same save.
+
+    The returns matrix, the movement and the overdue list all change with a consolidation, and a master of
+    20,000 actions takes seconds to open and save: doing both at once saves the team a second wait.
+    """
+    from .reports import refresh_summary  # noqa: PLC0415 - the reports use cases build on this module's peers
+
+    with plans.editing() as master:
+        report = consolidate_returns(master, files, paths, **options)
+        if report.outcomes:
+            refresh_summary(master, today=options.get("today"))
+            report = replace(report, summary_refreshed=True)
+        return report

@@ -1,0 +1,74 @@
+"""``ragbook returns`` and ``ragbook consolidate``: the quarterly returns cycle on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .. import commands, present
+from ..io.returns.crypto import read_password_file
+from .base import DATE, EXISTING_FILE, PASSWORD_FILE, cli, echo_lines, reports_errors
+
+
+@cli.command("returns")
+@click.argument("plan", type=EXISTING_FILE)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The folder to write the returns (and email drafts) into.")
+@click.option("--agency", "agencies", multiple=True, help="Only this agency (repeat for several); default: all.")
+@click.option("--due", type=DATE, help="The date returns are due back, shown to agencies.")
+@click.option("--password-file", type=PASSWORD_FILE,
+              help="Encrypt each return with the password on this file's first line (Excel's password-to-open).")
+@click.option("--eml", is_flag=True, help="Also write a ready-to-send email draft (.eml) per agency.")
+@click.option("--today", type=DATE, hidden=True, help="Issue as at this date (for tests and rehearsals).")
+@reports_errors
+def returns_command(plan: Path, out_dir: Path, agencies: tuple[str, ...], due: date | None,
+                    password_file: Path | None, eml: bool, today: date | None) -> None:
+    """Issue one return per agency: a macro-free .xlsx holding only that agency's actions.
+
+    The master records each return in its ledger and shows it as Pending on the Returns sheet.
+
+    \b
+    Example:
+      ragbook returns ActionPlan.xlsx --out returns-2026-q1 --due 31/03/2026 --eml
+    """
+    password = read_password_file(password_file) if password_file else None
+    report = commands.issue_plan(plan, out_dir, agencies=list(agencies) or None, due=due,
+                                  password=password, eml=eml, today=today)
+    if not report.returns:
+        click.echo(present.issue_message(report))
+        sys.exit(1)
+    echo_lines(present.issue_lines(report, out_dir))
+
+
+@cli.command("consolidate")
+@click.argument("plan", type=EXISTING_FILE)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome of every return as JSON.")
+@click.option("--password-file", type=PASSWORD_FILE, help="The password the returns were issued with.")
+@click.option("--today", type=DATE, hidden=True, help="Consolidate as at this date (for tests).")
+@reports_errors
+def consolidate_command(plan: Path, paths: tuple[Path, ...], as_json: bool, password_file: Path | None,
+                        today: date | None) -> None:
+    """Check returned files (or folders of them) and apply every valid update to the master.
+
+    Each change is recorded on the Audit Log; the Returns sheet shows each return as Received, Partly accepted,
+    Rejected or Pending, with reasons. Exits 1 when anything was rejected or held for review.
+
+    \b
+    Example:
+      ragbook consolidate ActionPlan.xlsx returned/
+    """
+    password = read_password_file(password_file) if password_file else None
+    report = commands.consolidate_plan(plan, list(paths), password=password, today=today)
+    if as_json:
+        click.echo(json.dumps({"plan": str(plan), "changes": report.changes, "pending": list(report.pending),
+                               "notes": list(report.notes),
+                               "returns": [present.outcome_json(o) for o in report.outcomes]}, indent=2, default=str))
+    else:
+        echo_lines(present.consolidation_lines(report))
+    if report.has_problems:
+        sys.exit(1)

@@ -1,0 +1,9 @@
+"""The names of the master's sheets: the workbook contract that users, returns and messages rely on.
+
+Change none without a migration: returns issued last quarter and formulas users wrote point at these names.
+The columns of each sheet are the adapters' concern (``io.sheets.contract``).
+"""
+
+REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWINGS_CONF = (
+    "Register", "Rating Index", "Agencies", "Summary", "Exceptions", "Audit Log", "Returns", "xlwings.conf"
+)

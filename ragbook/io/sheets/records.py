@@ -1,0 +1,184 @@
+"""The one mapping between the contract's sheet rows and the domain's values, used by both adapters.
+
+The file adapter (openpyxl and calamine) and the live adapter (xlwings) each read a sheet as a block of
+values — a header row, then rows — and hand it here; they write back the rows made here. So the Register's
+actions, the Rating Index, the Agencies, the Exceptions' findings, the Audit Log's entries and the Returns
+sheet's records are turned into rows and back in exactly one place, by the contract's column headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ...core.errors import InputError
+from ...core.model import Action, ActionKey, Agency, Register
+from ...core.ratings import Rating, RatingIndex
+from ...core.records import AuditEntry, Finding, ReturnRecord, ReturnStatus
+from . import contract as c
+from .values import date_of, text_of
+
+Row = Sequence[object]
+HeadedRow = dict[str, object]
+
+
+def header_map(header: Row) -> dict[str, int]:
+    """Column header -> 1-based column number (the first column of a repeated header wins)."""
+    headers: dict[str, int] = {}
+    for position, value in enumerate(header, start=1):
+        if value not in (None, ""):
+            headers.setdefault(str(value).strip(), position)
+    return headers
+
+
+def headed_rows(header: Row, rows: Iterable[Row], first_number: int = 2) -> list[tuple[int, HeadedRow]]:
+    """(row number, {header: value}) for every non-blank row under the header row."""
+    headers = header_map(header)
+    result = []
+    for number, row in enumerate(rows, start=first_number):
+        if all(v in (None, "") for v in row):
+            continue
+        result.append((number, {h: row[i - 1] for h, i in headers.items() if i - 1 < len(row)}))
+    return result
+
+
+def list_rows(values: Sequence[Row]) -> list[tuple[int, HeadedRow]]:
+    """``headed_rows`` of a whole sheet read as one block (header first)."""
+    return headed_rows(values[0], values[1:]) if values else []
+
+
+# ---------------------------------------------------------------------------- the Register
+@dataclass
+class RegisterRows:
+    """The Register's actions, and the columns a user added beyond the contract (kept through every save)."""
+
+    actions: list[Action]
+    extra_headers: list[str] = field(default_factory=list)
+    extra_values: dict[ActionKey, list[object]] = field(default_factory=dict)
+
+
+def actions_from(headers: Sequence[str], rows: Iterable[Row], where: str) -> RegisterRows:
+    positions = {header: i for i, header in reversed(list(enumerate(headers)))}
+    missing = [col.header for col in c.REGISTER_COLUMNS if col.header not in positions]
+    if missing:
+        raise InputError(f"{where}: sheet '{c.REGISTER}' has no {', '.join(missing)} column; restore the header "
+                         f"row (row 1).")
+    contract_headers = {col.header for col in c.REGISTER_COLUMNS}
+    extra_headers = [h for h in headers if h and h not in contract_headers]
+    extra_positions = [positions[h] for h in extra_headers]
+    result = RegisterRows([], extra_headers)
+    for values in rows:
+        def at(position: int) -> object:
+            return values[position] if position < len(values) else None
+
+        fields: dict[str, object] = {}
+        for col in c.REGISTER_COLUMNS:
+            raw = at(positions[col.header])
+            if col.kind == "date":
+                fields[col.attribute] = date_of(raw)
+            elif col.kind == "datetime":
+                fields[col.attribute] = raw if raw != "" else None
+            else:
+                fields[col.attribute] = text_of(raw)
+        if not any(v not in (None, "") for v in fields.values()):
+            continue
+        action = Action(**fields)
+        result.actions.append(action)
+        if extra_positions:
+            result.extra_values[action.key] = [at(p) for p in extra_positions]
+    return result
+
+
+def register_values(register: Register) -> list[list[object]]:
+    return [[getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] for a in register.actions]
+
+
+def finding_notes(register: Register, findings: Sequence[Finding], headers: dict[str, int]) -> dict[tuple[int, int], str]:
+    """(row, column) of each Register cell a finding points at -> the note it gets, one line per finding."""
+    row_of: dict[tuple[str, str], int] = {}
+    for number, action in enumerate(register.actions, start=2):
+        row_of.setdefault((action.review, action.ref), number)  # a duplicated ref: the first row, as on file
+    lines: dict[tuple[int, int], list[str]] = {}
+    for f in findings:
+        row, column = row_of.get((f.review, f.ref)), headers.get(f.field)
+        if row is None or column is None:
+            continue
+        lines.setdefault((row, column), []).append(f"{f.severity.upper()} {f.rule}: {f.message}")
+    return {cell: "\n".join(text) for cell, text in lines.items()}
+
+
+# ---------------------------------------------------------------------------- Rating Index and Agencies
+def index_from(rows: list[tuple[int, HeadedRow]], where: str) -> RatingIndex:
+    ratings = []
+    for row_number, row in rows:
+        code, label, meaning, fill, font = (text_of(row.get(h)).strip() for h in ("Code", "Label", "Meaning", "Fill", "Font"))
+        if not code and not label:
+            continue
+        try:
+            ratings.append(Rating(code or label[:1].upper(), label or code, meaning, fill or "D9D9D9", font or "000000"))
+        except ValueError as exc:
+            raise InputError(f"{where}: sheet '{c.RATING_INDEX}' row {row_number}: {exc}.") from None
+    try:
+        return RatingIndex(tuple(ratings))
+    except ValueError as exc:
+        raise InputError(f"{where}: sheet '{c.RATING_INDEX}': {exc}; fix the index before going on.") from None
+
+
+def index_values(index: RatingIndex) -> list[list[object]]:
+    return [[r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings]
+
+
+def agencies_from(rows: list[tuple[int, HeadedRow]]) -> list[Agency]:
+    agencies = []
+    for _, row in rows:
+        name = text_of(row.get("Agency")).strip()
+        if name:
+            agencies.append(Agency(name, text_of(row.get("Contact")).strip(), text_of(row.get("Email")).strip()))
+    return agencies
+
+
+def agency_values(agencies: Iterable[Agency]) -> list[list[object]]:
+    return [[a.name, a.contact, a.email] for a in agencies]
+
+
+# ---------------------------------------------------------------------------- Exceptions, Audit Log, Returns
+def _text(row: HeadedRow, header: str) -> str:
+    value = row.get(header)
+    return "" if value is None else str(value)
+
+
+def findings_from(rows: list[tuple[int, HeadedRow]]) -> list[Finding]:
+    return [Finding(_text(row, "Severity"), _text(row, "Rule"), _text(row, "Review"), _text(row, "Ref"),
+                    _text(row, "Field"), _text(row, "Message")) for _, row in rows]
+
+
+def finding_values(findings: Iterable[Finding]) -> list[list[object]]:
+    return [[str(f.severity), f.rule, f.review, f.ref, f.field, f.message] for f in findings]
+
+
+def audit_from(rows: list[tuple[int, HeadedRow]]) -> list[AuditEntry]:
+    def text(row: HeadedRow, header: str) -> str:
+        value = row.get(header)
+        return "" if value is None else text_of(value)
+
+    return [AuditEntry(row.get("When"), text(row, "Source"), text(row, "Agency"), text(row, "Review"),
+                       text(row, "Ref"), text(row, "Field"), row.get("Old"), row.get("New")) for _, row in rows]
+
+
+def audit_values(entries: Iterable[AuditEntry]) -> list[list[object]]:
+    return [[e.when, e.source, e.agency, e.review, e.ref, e.field, e.old, e.new] for e in entries]
+
+
+def returns_from(rows: list[tuple[int, HeadedRow]]) -> list[ReturnRecord]:
+    def text(row: HeadedRow, header: str) -> str:
+        value = row.get(header)
+        return "" if value is None else text_of(value)
+
+    return [ReturnRecord(text(row, "Return ID"), text(row, "Agency"), row.get("Issued"), row.get("Due"),
+                         row.get("Received"), ReturnStatus.parse(row.get("Status")), text(row, "File"),
+                         text(row, "Notes")) for _, row in rows]
+
+
+def return_values(records: Iterable[ReturnRecord]) -> list[list[object]]:
+    return [[r.return_id, r.agency, r.issued, r.due, r.received, str(r.status) if r.status else None, r.file,
+             r.notes] for r in records]

@@ -1,0 +1,166 @@
+"""What a person reads after a command or a button press: each use case's report as sentences.
+
+The command line prints these lines; the ribbon shows them in one message box. Both entry layers also share
+one error policy (``failure``): a ``RagbookError`` is its own sentence; anything else is one sentence naming
+the error and how to see the details, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .app.plan import ColourReport, ImportReport, ValidationReport
+from .app.reports import BoardReport, SummaryReport
+from .app.returns import ConsolidationReport, IssueReport
+from .core.consolidate import ReturnOutcome
+from .core.errors import RagbookError
+from .core.summary import headline
+
+DEBUG_VARIABLE = "RAGBOOK_DEBUG"
+
+
+def failure(exc: Exception, how_to_see_details: str) -> tuple[str, int]:
+    """The sentence a failure is reported with, and the exit code; re-raised when debugging was asked for."""
+    if isinstance(exc, RagbookError):
+        return str(exc), exc.exit_code
+    if os.environ.get(DEBUG_VARIABLE):
+        raise exc
+    return f"ragbook failed unexpectedly ({exc.__class__.__name__}: {exc}); {how_to_see_details}", 2
+
+
+# ---------------------------------------------------------------------------- plan
+def import_lines(report: ImportReport, *, source_name: str | None = None, repairs_shown: int | None = None) -> list[str]:
+    """The import's outcome: counts, the repairs (all, or the first few), notes and index differences."""
+    source = source_name or str(report.source)
+    into = "" if source_name else f" into {report.plan}"
+    lines = [f"Imported {report.actions} actions of {report.review!r} from {source}{into}: {report.added} added, "
+             f"{report.updated} updated, {report.unchanged} unchanged."]
+    if report.repairs:
+        if repairs_shown is None:
+            lines.append(f"{len(report.repairs)} repairs of what extraction broke:")
+            lines += [f"  - {repair}" for repair in report.repairs]
+        else:
+            lines.append(f"{len(report.repairs)} repairs of what extraction broke, for example:")
+            lines += [f"- {repair}" for repair in report.repairs[:repairs_shown]]
+    if repairs_shown is None:
+        lines += [f"  note: {note}" for note in report.notes]
+        if report.index_differences:
+            lines.append(f"The source's rating index differs from {report.plan}'s; the master's index was kept:")
+            lines += [f"  - {difference}" for difference in report.index_differences]
+    elif report.index_differences:
+        lines.append("The source's rating index differs from this workbook's; this workbook's was kept.")
+    return lines
+
+
+def validation_sentence(report: ValidationReport) -> str:
+    return (f"{report.plan}: {report.actions} actions checked, {report.errors} errors, {report.warnings} warnings; "
+            f"listed on the Exceptions sheet, {report.marked_cells} cells marked with a note.")
+
+
+def colour_sentence(report: ColourReport) -> str:
+    counts = ", ".join(f"{count} {label}" for label, count in report.counts.items()) or "no actions"
+    return f"Coloured the ratings of {report.plan}: {counts}."
+
+
+# ---------------------------------------------------------------------------- returns
+def issue_message(report: IssueReport) -> str:
+    """The Issue returns button's message."""
+    if not report.returns:
+        return "No returns were issued: " + "; ".join(report.notes) + "."
+    due = f", due {report.due:%d/%m/%Y}" if report.due else ""
+    lines = [f"Issued {len(report.returns)} returns (round {report.round}{due}) into {report.returns[0].path.parent}:"]
+    lines += [f"- {r.agency}: {r.actions} actions ({r.path.name})" for r in report.returns]
+    lines += [f"Note: {note}." for note in report.notes]
+    return "\n".join(lines)
+
+
+def issue_lines(report: IssueReport, out_dir: Path) -> list[str]:
+    """What ``ragbook returns`` prints: one line per return, with its id and file."""
+    due = f", due {report.due:%d/%m/%Y}" if report.due else ""
+    lines = [f"Issued {len(report.returns)} returns (round {report.round}{due}) from {report.plan} into {out_dir}"
+             + (", password-protected" if report.encrypted else "") + ":"]
+    for item in report.returns:
+        draft = f"; draft {item.draft.name}" if item.draft else ""
+        lines.append(f"  {item.return_id}  {item.agency}: {item.actions} actions -> {item.path.name}{draft}")
+    lines += [f"  note: {note}" for note in report.notes]
+    return lines
+
+
+def consolidation_message(report: ConsolidationReport) -> str:
+    """The Consolidate returns button's message."""
+    if not report.outcomes:
+        return "No returns were consolidated: " + "; ".join(report.notes) + "."
+    counts: dict[str, int] = {}
+    for outcome in report.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    lines = [f"{len(report.outcomes)} returns checked ("
+             + ", ".join(f"{n} {status.lower()}" for status, n in counts.items())
+             + f"); {report.changes} changes recorded on the Audit Log."]
+    for outcome in report.outcomes:
+        if outcome.reasons:
+            more = f" (and {len(outcome.reasons) - 1} more on the Returns sheet)" if len(outcome.reasons) > 1 else ""
+            lines.append(f"- {outcome.status}: {outcome.agency or Path(outcome.path).name}: {outcome.reasons[0]}{more}")
+    if report.pending:
+        lines.append(f"Still pending: {', '.join(report.pending)}.")
+    return "\n".join(lines)
+
+
+def consolidation_lines(report: ConsolidationReport) -> list[str]:
+    """What ``ragbook consolidate`` prints: every return's outcome with its reasons and warnings."""
+    if not report.outcomes:
+        return [consolidation_message(report)]
+    lines = [f"Consolidated {len(report.outcomes)} returns into {report.plan}: {report.changes} changes recorded on "
+             f"the Audit Log."]
+    for outcome in report.outcomes:
+        lines += outcome_lines(outcome)
+    if report.summary_refreshed:
+        lines.append("The Summary sheet was refreshed (returns matrix, movement since the round, overdue actions).")
+    if report.pending:
+        lines.append(f"Still pending: {', '.join(report.pending)}.")
+    return lines
+
+
+def outcome_lines(outcome: ReturnOutcome) -> list[str]:
+    who = f"{outcome.return_id} {outcome.agency} " if outcome.return_id else ""
+    lines = [f"  {outcome.status:<16}{who}({Path(outcome.path).name}): {outcome.applied} actions updated"]
+    lines += [f"      - {reason}" for reason in outcome.reasons]
+    lines += [f"      warning: {warning}" for warning in outcome.warnings]
+    return lines
+
+
+def outcome_json(outcome: ReturnOutcome) -> dict[str, object]:
+    return {"file": outcome.path, "return_id": outcome.return_id, "agency": outcome.agency,
+            "status": str(outcome.status), "applied": outcome.applied, "reasons": list(outcome.reasons),
+            "warnings": list(outcome.warnings),
+            "rows": [{"review": r.review, "ref": r.ref, "row": r.row, "state": r.state, "message": r.message}
+                     for r in outcome.rows]}
+
+
+# ---------------------------------------------------------------------------- reports
+def summary_lines(report: SummaryReport) -> list[str]:
+    summary = report.summary
+    lines = [f"Refreshed the Summary sheet of {report.plan}. {headline(summary)}"]
+    if summary.returns:
+        lines.append(f"Returns: {sum(r.issued for r in summary.returns)} issued, "
+                     f"{sum(r.returned for r in summary.returns)} came back, "
+                     f"{sum(r.pending for r in summary.returns)} pending.")
+    return lines
+
+
+def finding_lines(report: BoardReport) -> list[str]:
+    return [f"  - {finding.review} {finding.ref}: {finding.as_finding().message}" for finding in report.findings]
+
+
+def report_sentence(report: BoardReport, out: Path) -> str:
+    """The outcome of ``ragbook report``: written (with the personal-data check's result), or refused."""
+    if report.refused:
+        return (f"Refused to write the public report {out}: {len(report.findings)} possible items "
+                f"of personal data, listed above and on the Exceptions sheet of {report.plan}; remove them, or "
+                f"accept them with --accept-personal-data.")
+    checked = ""
+    if report.public:
+        checked = (f" after accepting {len(report.findings)} possible items of personal data" if report.findings
+                   else "; the personal-data scan found nothing")
+    reviews = ", ".join(report.reviews) or "no reviews"
+    return f"Wrote the board report {out} ({reviews}){checked}."
