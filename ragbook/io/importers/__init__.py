@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ...core.errors import InputError
 from ...core.ratings import RatingIndex
-from .. import files
+from ..ooxml import kinds
 from .grid import Grid, ImportedPlan, find_header, read_grid
 from .sources import csv_grid, docx_grids, text_grid, workbook_grids
 
@@ -22,18 +22,21 @@ class PlanFiles:
 
 def read_source(path: Path, index: RatingIndex, review: str | None = None) -> ImportedPlan:
     """Read any supported plan; the first table with a recognisable header is the plan."""
-    kind = files.sniff(path)
-    if kind == files.CSV_OR_TEXT:
+    sniffed = kinds.sniff(path)
+    kind, package = sniffed.kind, sniffed.package
+    if kind == kinds.CSV_OR_TEXT:
         grids = [csv_grid(path) if path.suffix.lower() == ".csv" else text_grid(path)]
-    elif kind in {files.XLSX, files.XLSM}:
-        grids = workbook_grids(path)
-    elif kind == files.DOCX:
-        grids = docx_grids(path)
-    elif kind == files.ENCRYPTED_OLE:
-        raise files.refuse_password(path)
+    elif kind in {kinds.XLSX, kinds.XLSM} and package is not None:
+        with package:
+            grids = workbook_grids(package)
+    elif kind == kinds.DOCX and package is not None:
+        with package:
+            grids = docx_grids(package)
+    elif kind == kinds.ENCRYPTED_OLE:
+        raise kinds.refuse_password(path)
     else:
         raise InputError(
-            f"{path}: is {files.describe_kind(kind)}; import reads .txt, .csv, .xlsx and .docx plans "
+            f"{path}: is {kinds.describe_kind(kind)}; import reads .txt, .csv, .xlsx and .docx plans "
             f"(save other formats as one of those first)."
         )
     return read_grid(_first_plan(path, grids), index, review)

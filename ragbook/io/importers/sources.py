@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from xml.etree.ElementTree import ParseError
 from pathlib import Path
 
 from ...core.errors import InputError
-from ..files import check_package, check_sheet_extent
-from ..master.package import sheet_parts
+from ..ooxml.package import MalformedPartError, Package
 from .grid import Grid, GridRow
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
@@ -52,21 +50,21 @@ def csv_grid(path: Path, text: str | None = None) -> Grid:
     return Grid(str(path), rows)
 
 
-def workbook_grids(path: Path) -> list[Grid]:
+def workbook_grids(package: Package) -> list[Grid]:
     """One grid per sheet (values only, via calamine: no formulas run, no styles read)."""
     from python_calamine import CalamineWorkbook  # noqa: PLC0415 - heavy import kept to this path
 
-    check_package(path)
+    path = package.path
+    _check_xml(package, keep=True)  # kept: the sheets are read again for their extent
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            for name, part in parts.items():
-                if part in archive.namelist():
-                    check_sheet_extent(path, name, archive.read(part), max_rows=200_000, max_columns=500,
-                                       holds="any action plan")
-    except (KeyError, ParseError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{path}: cannot be read as a workbook ({exc.__class__.__name__}: {exc}).") from None
+        for name in package.sheet_parts:
+            package.check_sheet_extent(name, max_rows=200_000, max_columns=500, holds="any action plan")
+    except (MalformedPartError, KeyError, zipfile.BadZipFile) as exc:
+        cause = exc.cause if isinstance(exc, MalformedPartError) else exc
+        raise InputError(f"{path}: cannot be read as a workbook ({cause.__class__.__name__}: {cause}).") from None
     try:
+        # From the path, not the package's bytes: calamine picks its reader by the file's extension there, and
+        # a workbook named .xls is refused as it always was.
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error classes for every kind of broken file
         raise InputError(f"{path}: cannot be read as a workbook ({exc}).") from None
@@ -84,6 +82,13 @@ def workbook_grids(path: Path) -> list[Grid]:
     return grids
 
 
+def _check_xml(package: Package, keep: bool = False) -> None:
+    try:
+        package.check_xml(keep=keep)
+    except zipfile.BadZipFile:
+        raise InputError(f"{package.path}: is damaged (it starts like a zip package but cannot be opened).") from None
+
+
 def _cell_text(value: object) -> str:
     from datetime import date, datetime  # noqa: PLC0415
 
@@ -98,7 +103,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def docx_grids(path: Path) -> list[Grid]:
+def docx_grids(package: Package) -> list[Grid]:
     """One grid per Word table, with the paragraphs before it (the title) and after it (the legend).
 
     A cell merged down across rows (a recommendation spanning its actions) is repeated into every row it
@@ -107,9 +112,10 @@ def docx_grids(path: Path) -> list[Grid]:
     import docx  # noqa: PLC0415
     from docx.oxml.ns import qn  # noqa: PLC0415
 
-    check_package(path)
+    path = package.path
+    _check_xml(package)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(str(path))  # its own errors name the file
     except Exception as exc:  # python-docx raises several kinds for broken packages
         raise InputError(f"{path}: cannot be read as a Word document ({exc}).") from None
     body = document.element.body

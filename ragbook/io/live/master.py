@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from ...core.ledger import LEDGER_SHEET, Ledger, ledger_rows, parse_ledger
 from ...core.model import Agency, Register
 from ...core.ratings import RatingIndex
-from ...core.records import AuditEntry, Finding, ReturnRecord
+from ...core.records import Finding
 from ...core.rules import FIELD_LABELS
 from ...core.summary import Summary
 from ..sheets import contract as c
@@ -51,13 +51,13 @@ def to_cell(value: object) -> object:
     return cell_text(value) if isinstance(value, str) else value
 
 
-class LiveMaster:
+class LiveMaster(records.ListSheets):
     """A ``ports.Master`` over an ``xlwings.Book`` (desktop Excel or the remote engine)."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
         self._values: dict[str, list[list[object]]] = {}
-        self._previous_exceptions: list[dict[str, object]] | None = None
+        self._previous_exceptions: list[Finding] | None = None
 
     @property
     def name(self) -> str:
@@ -80,15 +80,6 @@ class LiveMaster:
         headers = [text_of(h).strip() for h in values[0]] if values else []
         actions = records.actions_from(headers, values[1:], self.name).actions
         return Register(self.read_index(), actions, records.agencies_from(list_rows(self.values(c.AGENCIES))))
-
-    def read_findings(self) -> list[Finding]:
-        return records.findings_from(list_rows(self.values(c.EXCEPTIONS)))
-
-    def read_audit(self) -> list[AuditEntry]:
-        return records.audit_from(list_rows(self.values(c.AUDIT_LOG)))
-
-    def read_returns(self) -> list[ReturnRecord]:
-        return records.returns_from(list_rows(self.values(c.RETURNS)))
 
     # ----------------------------------------------------------------- writing (one block per table)
     def _write_table(self, sheet: str, table: str, columns: Sequence[c.Column], rows: list[list[object]]) -> None:
@@ -131,15 +122,12 @@ class LiveMaster:
             self._write_list(c.AGENCIES, rows)
 
     def write_findings(self, findings: Sequence[Finding]) -> None:
-        if self._previous_exceptions is None:
+        if self._previous_exceptions is None:  # the notes to take away are those of the findings replaced
             self._previous_exceptions = self.read_findings()
-        self._write_list(c.EXCEPTIONS, records.finding_values(findings))
+        super().write_findings(findings)
 
-    def append_audit(self, entries: Iterable[AuditEntry]) -> None:
-        self._write_list(c.AUDIT_LOG, records.audit_values([*self.read_audit(), *entries]))
-
-    def write_returns(self, returns: Sequence[ReturnRecord]) -> None:
-        self._write_list(c.RETURNS, records.return_values(returns))
+    def _headed_rows(self, sheet: str) -> list[tuple[int, records.HeadedRow]]:
+        return list_rows(self.values(sheet))
 
     def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
         self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])

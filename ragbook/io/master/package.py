@@ -10,56 +10,16 @@ on a copy of the package whose list sheets hold only their header row.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from defusedxml import ElementTree
+from ..ooxml.package import Package, check_sheet_extent
 
-from ..files import check_sheet_extent
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _SHEET_DATA_OPEN = re.compile(rb"<(\w+:)?sheetData\s*(/?)>")
 _FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"1\"[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
-
-
-@dataclass(frozen=True)
-class PackageCopy:
-    """A package as openpyxl should see it (list sheets cut to their header row), and where each sheet lives."""
-
-    data: bytes
-    sheet_parts: dict[str, str]
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> zip member of its worksheet XML, read from the workbook part and its relationships."""
-    workbook_part = _main_part(archive)
-    rels_part = posixpath.join(posixpath.dirname(workbook_part), "_rels", posixpath.basename(workbook_part) + ".rels")
-    targets = {}
-    for rel in ElementTree.fromstring(archive.read(rels_part)).iter(f"{_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(posixpath.dirname(workbook_part), target))
-        targets[rel.get("Id")] = part
-    parts = {}
-    for sheet in ElementTree.fromstring(archive.read(workbook_part)).iter(f"{_MAIN}sheet"):
-        part = targets.get(sheet.get(f"{_REL}id"))
-        if part:
-            parts[sheet.get("name")] = part
-    return parts
-
-
-def _main_part(archive: zipfile.ZipFile) -> str:
-    for rel in ElementTree.fromstring(archive.read("_rels/.rels")).iter(f"{_PKG_REL}Relationship"):
-        if rel.get("Type", "").endswith("/officeDocument"):
-            return rel.get("Target", "").lstrip("/")
-    return "xl/workbook.xml"
 
 
 def _sheet_data_span(sheet_xml: bytes) -> tuple[int, int] | None:
@@ -96,31 +56,22 @@ def with_sheet_data(sheet_xml: bytes, sheet_data: bytes, dimension: str) -> byte
     return _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), result, count=1)
 
 
-def cut_list_sheets(
-    path: Path, archive: zipfile.ZipFile, list_sheets: set[str], check: Callable[[Path, str, bytes], None]
-) -> PackageCopy:
+def cut_list_sheets(source: Package, list_sheets: set[str]) -> bytes:
     """An uncompressed in-memory copy of the package with the named sheets cut to their header rows.
 
-    ``check(path, part, data)`` sees every XML part before anything parses it (each part is read only once).
+    Every XML part passes the package's DTD check on the way; the sheets cut are first checked for far cells.
     """
-    for info in archive.infolist():
-        if info.filename in ("[Content_Types].xml", "_rels/.rels") or info.filename.endswith("workbook.xml.rels") \
-                or info.filename.endswith("/workbook.xml"):
-            check(path, info.filename, archive.read(info))  # parsed below, before the loop's own check
-    parts = sheet_parts(archive)
-    names = {parts[name]: name for name in list_sheets if name in parts}
-    cut = set(names)
+    names = {part: name for name, part in source.sheet_parts.items() if name in list_sheets}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                check(path, info.filename, data)
-            if info.filename in cut:
-                check_sheet_extent(path, names[info.filename], data)
+        for info in source.infos:
+            # The cut sheets are the big ones, and only calamine reads them again (from the package's bytes).
+            data = source.part(info.filename, keep=info.filename not in names)
+            if info.filename in names:
+                check_sheet_extent(source.path, names[info.filename], data)
                 data = header_only(data)
             copy.writestr(info.filename, data)
-    return PackageCopy(buffer.getvalue(), parts)
+    return buffer.getvalue()
 
 
 def repack(stored: bytes, rewrites: dict[str, Callable[[bytes], bytes]], target: Path) -> None:

@@ -9,16 +9,13 @@ the user can do the work with the ribbon buttons inside Excel (which change only
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
 from pathlib import Path
-from typing import IO
 
 from openpyxl.utils import get_column_letter
 
 from ...core.errors import InputError, UnpreservableContentError
-from ..files import read_xml_part
+from ..ooxml.package import Package
 
 VBA_PART = "xl/vbaProject.bin"
 RIBBON_PARTS = ("customUI/customUI.xml", "_rels/.rels")
@@ -34,9 +31,6 @@ _ANCHOR = re.compile(rb"<xdr:(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b.*?
                      re.S)
 _FROM = re.compile(rb"<xdr:from>\s*<xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", re.S)
 _FIRST_ELEMENT = re.compile(rb"<xdr:(pic|sp|grpSp|cxnSp|graphicFrame)\b")
-_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?/>')
-_ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
 # Parts that exist only for content openpyxl drops, with what to call them.
 _PARTS = (
@@ -49,58 +43,29 @@ _PARTS = (
 )
 
 
-def check_preservable(path: Path) -> None:
+def check_preservable(source: Package) -> None:
     """Refuse a master whose save through openpyxl would lose something a person put there."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            sheets = _sheet_parts(path, archive)
-            found = _drawn_content(path, archive, sheets)
-            for prefix, what in _PARTS:
-                parts = [n for n in names if n.startswith(prefix) and not n.endswith(".rels")]
-                if parts:
-                    where = _owner_sheets(path, archive, sheets, prefix) or "the workbook"
-                    found.append(f"{what} ({len(parts)} part{'s' if len(parts) > 1 else ''}) on {where}")
-    except zipfile.BadZipFile:
-        raise InputError(f"{path}: is damaged (it starts like a zip package but cannot be opened).") from None
+    sheets = {part: name for name, part in source.sheet_parts.items()}
+    found = _drawn_content(source, sheets)
+    for prefix, what in _PARTS:
+        parts = [n for n in source.names if n.startswith(prefix) and not n.endswith(".rels")]
+        if parts:
+            where = _owner_sheets(source, sheets, prefix) or "the workbook"
+            found.append(f"{what} ({len(parts)} part{'s' if len(parts) > 1 else ''}) on {where}")
     if found:
         raise UnpreservableContentError(
-            f"{path}: holds {'; '.join(found)}, which the command line cannot keep when it saves; nothing was "
-            f"changed: use the Action Plan ribbon buttons inside Excel for this master, or move that content to "
-            f"another workbook.")
+            f"{source.path}: holds {'; '.join(found)}, which the command line cannot keep when it saves; nothing "
+            f"was changed: use the Action Plan ribbon buttons inside Excel for this master, or move that content "
+            f"to another workbook.")
 
 
-def _rels(path: Path, archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> absolute target part for ``part``."""
-    folder, name = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_name not in archive.namelist():
-        return {}
-    targets = {}
-    for rel in _REL.findall(read_xml_part(path, archive, rels_name)):
-        attrs = {k.decode(): v.decode() for k, v in _ATTR.findall(rel)}
-        if attrs.get("TargetMode") == "External" or "Target" not in attrs:
-            continue
-        target = attrs["Target"]
-        targets[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-    return targets
-
-
-def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part -> sheet name."""
-    workbook = read_xml_part(path, archive, "xl/workbook.xml")
-    rels = _rels(path, archive, "xl/workbook.xml")
-    return {rels[rid.decode()]: name.decode() for name, rid in _SHEET.findall(workbook) if rid.decode() in rels}
-
-
-def _drawn_content(path: Path, archive: zipfile.ZipFile, sheets: dict[str, str]) -> list[str]:
+def _drawn_content(source: Package, sheets: dict[str, str]) -> list[str]:
     found = []
     for sheet_part, sheet_name in sheets.items():
-        for target in _rels(path, archive, sheet_part).values():
-            if not target.startswith("xl/drawings/drawing") or target not in archive.namelist():
+        for target in source.relationships(sheet_part).values():
+            if not target.startswith("xl/drawings/drawing") or target not in source:
                 continue
-            for anchor in _ANCHOR.findall(read_xml_part(path, archive, target)):
+            for anchor in _ANCHOR.findall(source.part(target)):
                 first = _FIRST_ELEMENT.search(anchor)
                 if first is None or first.group(1).decode() not in _DRAWN:
                     continue
@@ -110,20 +75,21 @@ def _drawn_content(path: Path, archive: zipfile.ZipFile, sheets: dict[str, str])
     return found
 
 
-def _owner_sheets(path: Path, archive: zipfile.ZipFile, sheets: dict[str, str], prefix: str) -> str:
+def _owner_sheets(source: Package, sheets: dict[str, str], prefix: str) -> str:
     owners = [f"sheet '{name}'" for part, name in sheets.items()
-              if any(t.startswith(prefix) for t in _rels(path, archive, part).values())]
+              if any(t.startswith(prefix) for t in source.relationships(part).values())]
     return ", ".join(owners)
 
 
-def macro_parts(path: Path | IO[bytes]) -> dict[str, object]:
+def macro_parts(source: Package | Path) -> dict[str, object]:
     """The VBA project and the ribbon of a package (absent parts are left out)."""
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        parts = {name: archive.read(name) for name in (VBA_PART, RIBBON_PARTS[0]) if name in names}
-        if "_rels/.rels" in names:
-            rels = archive.read("_rels/.rels")
-            parts["ribbon relationship"] = b"extensibility" in rels and b"customUI/customUI.xml" in rels
+    if isinstance(source, Path):
+        with Package.open(source) as opened:
+            return macro_parts(opened)
+    parts: dict[str, object] = {name: source.part(name) for name in (VBA_PART, RIBBON_PARTS[0]) if name in source}
+    if "_rels/.rels" in source:
+        rels = source.part("_rels/.rels")
+        parts["ribbon relationship"] = b"extensibility" in rels and b"customUI/customUI.xml" in rels
     return parts
 
 

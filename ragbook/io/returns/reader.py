@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from datetime import date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree as SafeET
@@ -23,17 +23,13 @@ from defusedxml.common import DefusedXmlException
 from ...core.errors import InputError, UnsafeFileError
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, RETURN_HEADERS, Identity, ReturnContent, ReturnRow,
                              column_letter)
-from .. import files
+from ..ooxml import kinds
+from ..ooxml.package import MalformedPartError, Package, check_sheet_extent, column_number
 from .writer import IDENTITY_FIELDS, PROPERTY_PREFIX
 
 MAX_RETURN_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 50_000  # far more actions than any one agency leads
 MAX_COLUMNS = 64  # a return has 13 columns
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
@@ -43,17 +39,17 @@ def read_return(path: Path, password: str | None = None) -> ReturnContent:
     """Read and check one return file; raises InputError (or UnsafeFileError) naming the reason it is refused."""
     data = _read_bytes(path)
     data = _unwrap(path, data, password)
-    archive = _open_zip(path, data)
-    with archive:
-        parts = _checked_parts(path, archive)
-    sheet_part = _sheet_part(path, parts, ACTIONS_SHEET)
-    for name in (ACTIONS_SHEET, IDENTITY_SHEET):
-        part = sheet_part if name == ACTIONS_SHEET else _sheet_part(path, parts, name)
-        if part in parts:
-            _check_extent(path, name, parts[part])
-    formulas = _formula_cells(parts.get(sheet_part, b""))
+    with _open_package(path, data) as package:
+        _check_parts(package)
+        sheet_part = _sheet_part(package, ACTIONS_SHEET)
+        for name in (ACTIONS_SHEET, IDENTITY_SHEET):
+            part = sheet_part if name == ACTIONS_SHEET else _sheet_part(package, name)
+            if part in package:
+                _check_extent(path, name, package.part(part))
+        formulas = _formula_cells(package.part(sheet_part) if sheet_part in package else b"")
+        properties = package.part("docProps/custom.xml") if "docProps/custom.xml" in package else None
     values = _sheet_values(path, data)
-    copies = (("the document properties", _identity_from_properties(parts.get("docProps/custom.xml"))),
+    copies = (("the document properties", _identity_from_properties(properties)),
               (f"the hidden sheet '{IDENTITY_SHEET}'", _identity_from_sheet(values.get(IDENTITY_SHEET))))
     if ACTIONS_SHEET not in values:
         raise InputError(f"{path}: has no '{ACTIONS_SHEET}' sheet, so it is not a return (or the sheet was renamed).")
@@ -80,19 +76,19 @@ def _unwrap(path: Path, data: bytes, password: str | None) -> bytes:
     """The zip package of the return: decrypted if it was encrypted, refused if it is any other kind of file."""
     if not data:
         raise InputError(f"{path}: is an empty file, not a return.")
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(kinds.OLE_MAGIC):
         if not _is_encrypted_package(data):
-            raise InputError(f"{path}: is {files.describe_kind(files.XLS_OLE)}, not a return; ask the agency to "
+            raise InputError(f"{path}: is {kinds.describe_kind(kinds.XLS_OLE)}, not a return; ask the agency to "
                              f"fill in the .xlsx return it was sent and save it as an Excel Workbook (.xlsx).")
         from .crypto import decrypt  # noqa: PLC0415
 
         data = decrypt(data, password, path)
-        if data.startswith(_OLE_MAGIC):
+        if data.startswith(kinds.OLE_MAGIC):
             raise InputError(f"{path}: decrypts to an old-style Excel file, not a return.")
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(kinds.ZIP_MAGIC):
         return data
-    kind = _describe_head(data)
-    raise InputError(f"{path}: is {files.describe_kind(kind)}, not a return; ask the agency to fill in the .xlsx "
+    kind = kinds.head_kind(data[:4096])
+    raise InputError(f"{path}: is {kinds.describe_kind(kind)}, not a return; ask the agency to fill in the .xlsx "
                      f"return it was sent and save it as an Excel Workbook (.xlsx).")
 
 
@@ -106,73 +102,42 @@ def _is_encrypted_package(data: bytes) -> bool:
         return False
 
 
-def _describe_head(data: bytes) -> str:
-    head = data[:4096]
-    if head.startswith(b"%PDF"):
-        return files.PDF
-    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in lowered[:512]:
-        return files.HTML
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return files.BINARY
-    return files.CSV_OR_TEXT
-
-
-def _open_zip(path: Path, data: bytes) -> zipfile.ZipFile:
+def _open_package(path: Path, data: bytes) -> Package:
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return Package(path, data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise InputError(f"{path}: is damaged or cut short (it starts like an Excel file but cannot be opened); "
                          f"ask the agency to send it again.") from None
 
 
-def _checked_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, bytes]:
-    """Every XML part, after the zip limits and the DTD check; refuses anything but a macro-free workbook."""
+def _check_parts(package: Package) -> None:
+    """Every XML part past the DTD check; refuses anything but a macro-free workbook."""
+    path, names = package.path, package.names
     try:
-        files.check_zip_limits(path, archive)
-        names = set(archive.namelist())
-        if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
-            raise InputError(f"{path}: is {files.describe_kind(files.ODS)}, not a return; ask the agency to save "
+        if "mimetype" in names and b"opendocument" in package.part("mimetype")[:100]:
+            raise InputError(f"{path}: is {kinds.describe_kind(kinds.ODS)}, not a return; ask the agency to save "
                              f"it as an Excel Workbook (.xlsx).")
         if "[Content_Types].xml" not in names:
-            raise InputError(f"{path}: is {files.describe_kind(files.UNKNOWN_ZIP)}, not a return.")
-        parts = {}
-        for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                parts[info.filename] = files.read_xml_part(path, archive, info.filename)
+            raise InputError(f"{path}: is {kinds.describe_kind(kinds.UNKNOWN_ZIP)}, not a return.")
+        package.check_xml(keep=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise InputError(f"{path}: is damaged or cut short ({exc.__class__.__name__}); ask the agency to send it "
                          f"again.") from None
-    if b"macroEnabled" in parts["[Content_Types].xml"] or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise UnsafeFileError(f"{path}: is {files.describe_kind(files.XLSM)}; returns must be macro-free, so it was "
+    if b"macroEnabled" in package.part("[Content_Types].xml") or any(n.lower().endswith("vbaproject.bin")
+                                                                    for n in names):
+        raise UnsafeFileError(f"{path}: is {kinds.describe_kind(kinds.XLSM)}; returns must be macro-free, so it was "
                               f"refused unopened; ask the agency to save it as an Excel Workbook (.xlsx).")
-    if "xl/workbook.xml" not in parts:
+    if "xl/workbook.xml" not in names:
         raise InputError(f"{path}: is an Office document but not an Excel workbook, so not a return.")
-    return parts
 
 
-def _xml(path: Path, data: bytes, part: str):
+def _sheet_part(package: Package, name: str) -> str | None:
     try:
-        return SafeET.fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
-        raise InputError(f"{path}: part {part} is not well-formed ({exc.__class__.__name__}); ask the agency to "
-                         f"send the return again.") from None
-
-
-def _sheet_part(path: Path, parts: dict[str, bytes], name: str) -> str | None:
-    workbook = _xml(path, parts["xl/workbook.xml"], "xl/workbook.xml")
-    rels_data = parts.get("xl/_rels/workbook.xml.rels")
-    if rels_data is None:
-        return None
-    rels = _xml(path, rels_data, "xl/_rels/workbook.xml.rels")
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
-        if sheet.get("name") == name:
-            target = targets.get(sheet.get(f"{_NS_REL}id"), "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+        # Not the package's main part: calamine reads xl/workbook.xml, so that is where the checks must look.
+        return package.sheets_of("xl/workbook.xml").get(name)
+    except MalformedPartError as exc:
+        raise InputError(f"{package.path}: part {exc.part} is not well-formed ({exc.cause.__class__.__name__}); ask "
+                         f"the agency to send the return again.") from None
 
 
 def _check_extent(path: Path, name: str, sheet_xml: bytes) -> None:
@@ -183,15 +148,8 @@ def _check_extent(path: Path, name: str, sheet_xml: bytes) -> None:
     if addressed != cells:
         raise UnsafeFileError(f"{path}: sheet '{name}' has {cells - addressed} cells without an address, which "
                               f"Excel never writes; refused.")
-    files.check_sheet_extent(path, name, sheet_xml, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+    check_sheet_extent(path, name, sheet_xml, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
                              holds="any return")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _formula_cells(sheet_xml: bytes) -> dict[int, set[int]]:
@@ -204,7 +162,7 @@ def _formula_cells(sheet_xml: bytes) -> dict[int, set[int]]:
             cell = candidate
         if cell is None:
             continue
-        found.setdefault(int(cell.group(2)), set()).add(_column_number(cell.group(1).decode()) - 1)
+        found.setdefault(int(cell.group(2)), set()).add(column_number(cell.group(1).decode()) - 1)
     return found
 
 

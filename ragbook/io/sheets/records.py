@@ -182,3 +182,35 @@ def returns_from(rows: list[tuple[int, HeadedRow]]) -> list[ReturnRecord]:
 def return_values(records: Iterable[ReturnRecord]) -> list[list[object]]:
     return [[r.return_id, r.agency, r.issued, r.due, r.received, str(r.status) if r.status else None, r.file,
              r.notes] for r in records]
+
+
+class ListSheets:
+    """The typed list-sheet methods of ``app.ports.Master``, the same for both adapters.
+
+    An adapter provides the two primitives — read a sheet as headed rows, replace a list sheet's rows — and
+    gets findings, audit entries and return records read and written through this module's one mapping.
+    """
+
+    def _headed_rows(self, sheet: str) -> list[tuple[int, HeadedRow]]:
+        raise NotImplementedError
+
+    def _write_list(self, sheet: str, rows: Iterable[Row]) -> None:
+        raise NotImplementedError
+
+    def read_findings(self) -> list[Finding]:
+        return findings_from(self._headed_rows(c.EXCEPTIONS))
+
+    def write_findings(self, findings: Sequence[Finding]) -> None:
+        self._write_list(c.EXCEPTIONS, finding_values(findings))
+
+    def read_audit(self) -> list[AuditEntry]:
+        return audit_from(self._headed_rows(c.AUDIT_LOG))
+
+    def append_audit(self, entries: Iterable[AuditEntry]) -> None:
+        self._write_list(c.AUDIT_LOG, audit_values([*self.read_audit(), *entries]))
+
+    def read_returns(self) -> list[ReturnRecord]:
+        return returns_from(self._headed_rows(c.RETURNS))
+
+    def write_returns(self, returns: Sequence[ReturnRecord]) -> None:
+        self._write_list(c.RETURNS, return_values(returns))

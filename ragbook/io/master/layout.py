@@ -1,0 +1,127 @@
+"""How the master's sheets look: header styles, tables, dropdowns and rating rules, set through openpyxl.
+
+These are the parts of a master openpyxl still handles after the list sheets' rows went to ``sheetxml``: the
+header row of each sheet, its table's extent and columns, the Register's validation and colour rules. A new
+master is built from them, and an opened one has them brought up to date.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...core.ratings import RatingIndex
+from ..sheets import contract as c
+from ..xlsx.cells import add_rating_rules, landscape_fit_to_width, put
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top")
+REGISTER_HEADER_HEIGHT = 30
+
+
+def columns_of(sheet: str) -> Sequence[c.Column]:
+    """The contract's columns of a streamed sheet; none for machine data such as the ledger."""
+    return c.REGISTER_COLUMNS if sheet == c.REGISTER else c.LIST_SHEETS.get(sheet, ())
+
+
+def list_formula(index: RatingIndex) -> str:
+    """The dropdown lists the codes; Excel limits an inline list to 255 characters."""
+    return '"' + ",".join(index.codes) + '"'
+
+
+def _only_column(sqref: object, column: int) -> bool:
+    ranges = list(getattr(sqref, "ranges", []))
+    return bool(ranges) and all(r.min_col == r.max_col == column for r in ranges)
+
+
+def replace_rating_rules(ws: Worksheet, column: int, area: str, index: RatingIndex) -> None:
+    """Drop earlier colour rules on the rating column (ragbook's own) and add one rule per rating."""
+    kept = type(ws.conditional_formatting)()
+    for rng in ws.conditional_formatting:
+        if not _only_column(rng.sqref, column):
+            for rule in rng.rules:
+                kept.add(str(rng.sqref), rule)
+    ws.conditional_formatting = kept
+    add_rating_rules(ws, area, index)
+
+
+def replace_validation(ws: Worksheet, column: int, validation: DataValidation) -> None:
+    ws.data_validations.dataValidation = [
+        dv for dv in ws.data_validations.dataValidation if not _only_column(dv.sqref, column)
+    ]
+    ws.add_data_validation(validation)
+
+
+def write_rows(ws: Worksheet, columns: Sequence[c.Column], rows: Iterable[Sequence[object]]) -> int:
+    """Replace every row under the header of a small openpyxl sheet with ``rows``; returns how many."""
+    old_last = ws.max_row
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        for position, (column, value) in enumerate(zip(columns, values), start=1):
+            cell = ws.cell(count + 1, position)
+            put(cell, value, column)
+            cell.alignment = WRAP if column.wrap else TOP
+    if old_last > count + 1:
+        ws.delete_rows(count + 2, old_last - count - 1)
+    return count
+
+
+def fit_table(ws: Worksheet, name: str, headers: Sequence[str], rows: int) -> None:
+    ref = f"A1:{get_column_letter(len(headers))}{max(rows + 1, 2)}"
+    table = ws.tables.get(name)
+    if table is None:
+        table = Table(displayName=name, ref=ref)
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+    table.ref = ref
+    # Named explicitly: left empty, openpyxl would build a cell object for every cell of the table to find them.
+    table.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(headers, start=1)]
+    if table.autoFilter is not None:
+        table.autoFilter.ref = ref
+
+
+def _style_sheet(ws: Worksheet, columns: Sequence[c.Column]) -> None:
+    for position, column in enumerate(columns, start=1):
+        cell = ws.cell(1, position, column.header)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(position)].width = column.width
+    ws.freeze_panes = "A2"
+    landscape_fit_to_width(ws)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def make_list_sheet(book: Workbook, name: str, columns: Sequence[c.Column]) -> Worksheet:
+    ws = book.create_sheet(name)
+    _style_sheet(ws, columns)
+    fit_table(ws, c.table_name(name), [col.header for col in columns], 0)
+    return ws
+
+
+def new_book() -> Workbook:
+    """An empty master with every sheet of the contract, styled, in order."""
+    book = Workbook()
+    register = book.active
+    register.title = c.REGISTER
+    _style_sheet(register, c.REGISTER_COLUMNS)
+    register.freeze_panes = "C2"
+    register.row_dimensions[1].height = REGISTER_HEADER_HEIGHT
+    fit_table(register, c.REGISTER_TABLE, [col.header for col in c.REGISTER_COLUMNS], 0)
+    summary = book.create_sheet(c.SUMMARY)
+    summary["A1"] = "Summary"
+    summary["A1"].font = Font(bold=True, size=14)
+    summary["A2"] = "Run 'Refresh summary' (or 'ragbook summary') to build the dashboard."
+    for name in c.SHEET_ORDER[2:]:
+        make_list_sheet(book, name, c.LIST_SHEETS[name])
+    book[c.EXCEPTIONS].sheet_properties.tabColor = "C00000"
+    return book
