@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_smoke_run_prints_the_table_and_ratios(tmp_path):

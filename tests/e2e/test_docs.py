@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ragbook.cli import cli
 from ragbook.core.rules import RULES
+from tests.helpers.paths import ROOT
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))
@@ -24,9 +23,10 @@ def test_every_validation_rule_is_in_the_readme():
 
 def test_the_first_command_installs_and_runs_the_demo_and_the_second_runs_the_tests():
     blocks = [block.split("```", 1)[0].strip() for block in README.split("```sh\n")[1:]]
-    assert blocks[:2] == ["pip install -e '.[test]' && ragbook demo", "pytest"]
+    assert blocks[:2] == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && ragbook demo", "pytest"]
 
 
 def test_ci_runs_the_readme_test_command():
-    script = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert script.rstrip().splitlines()[-1] == "pytest"

@@ -17,7 +17,7 @@ from ragbook import commands
 from ragbook.app import plan as plan_use_cases
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.io.live.master import LiveMaster
-from tests.support.sheets import state
+from tests.helpers.sheets import state
 
 pytestmark = [
     pytest.mark.excel,

@@ -17,8 +17,7 @@ from ragbook import commands, present
 from ragbook.app import returns as returns_cycle
 from ragbook.cli import cli
 
-from returns_kit import Cycle, cycle, fill_return, issued_template, returns_rows  # noqa: F401
-
+from tests.helpers.returns import Cycle, fill_return, returns_rows
 GOOD = {"5.2": {"New Rating": "G", "Progress Update": "Briefing delivered.", "Updated By": "DI Shah"}}
 
 

@@ -14,7 +14,7 @@ from ragbook.demo_returns import fill_return
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.commands import consolidate_plan
 from ragbook import commands
-from tests.support.officejs import press
+from tests.helpers.officejs import press
 
 TODAY = date(2021, 4, 1)
 

@@ -7,39 +7,27 @@ Counted on xlwings' remote engine, where every call to Excel is one action in ``
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 import xlwings as xw
 
-from ragbook.core.model import Action, Agency, Register
+from ragbook.core.model import Register
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.demo import sample_plan
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.ribbon import run_button
-from tests.support.officejs import payload_of
+from tests.helpers.large import AGENCIES, LIMIT, SIZE, large_action
+from tests.helpers.officejs import payload_of
 
-SIZE = 20_000
-LIMIT = 25
-AGENCIES = [Agency("Police", "DI", "p@example.org"), Agency("Health", "Nurse", "h@example.org"),
-            Agency("Children's Social Care", "Head", "c@example.org")]
-
-
-def _action(n: int) -> Action:
-    review = f"CSPR {n // 500:03d}"
-    ref = f"{n % 500 // 10 + 1}.{n % 10 + 1}"
-    rag = "BGA"[n % 3]
-    return Action(review, ref, f"Recommendation {ref.split('.')[0]} of {review}.", f"Action {ref}: agencies audit practice.",
-                  AGENCIES[n % 3].name, date(2027, 3, 31), date(2027, 6, 30) if rag == "A" else None,
-                  f"Progress on {ref}.", "Audit report to the board." if rag == "B" else "", rag,
-                  datetime(2026, 10, 1, 9, 30), "import of plans.docx")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def payload(tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "ActionPlan.xlsm"
     master = MasterWorkbook.create(path)
-    actions = [_action(n) for n in range(SIZE)]
+    actions = [large_action(n) for n in range(SIZE)]
     actions[7] = actions[7].with_changes(rag="Purple")   # a few problems, so that validation marks cells
     actions[70] = actions[70].with_changes(lead_agency="")
     actions[700] = actions[700].with_changes(rag="R", progress="")

@@ -18,8 +18,10 @@ from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.core.returns import ACTIONS_SHEET, RETURN_HEADERS
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.ribbon import run_button
-from tests.support.officejs import payload_of
-from tests.test_ribbon_action_count import AGENCIES, LIMIT, SIZE, _action
+from tests.helpers.large import AGENCIES, LIMIT, SIZE, large_action
+from tests.helpers.officejs import payload_of
+
+pytestmark = pytest.mark.slow
 
 FILLED_PER_RETURN = 200
 
@@ -29,7 +31,7 @@ def issued(tmp_path_factory):
     folder = tmp_path_factory.mktemp("consolidate")
     plan = folder / "ActionPlan.xlsm"
     master = MasterWorkbook.create(plan)
-    master.write_register(Register(DEFAULT_INDEX, [_action(n) for n in range(SIZE)], AGENCIES))
+    master.write_register(Register(DEFAULT_INDEX, [large_action(n) for n in range(SIZE)], AGENCIES))
     master.save()
     report = commands.issue_plan(plan, folder / "returns", today=date(2026, 11, 2))
     column = {header: i for i, header in enumerate(RETURN_HEADERS, start=1)}

@@ -1,7 +1,7 @@
 """Each button, run on xlwings' remote engine, leaves the workbook as its command leaves the file.
 
 The remote engine is xlwings' own API turning each call into an action for Excel; the test stands in for
-the Excel client (tests/support/officejs.py): it sends the master as the client would and does to a copy
+the Excel client (tests/helpers/officejs.py): it sends the master as the client would and does to a copy
 what Excel does with each action. What is compared is what a person sees: every sheet's values, the notes,
 the tables' extents, the ratings' colours as displayed and the Register's validations.
 """
@@ -23,8 +23,8 @@ from ragbook.cli import cli
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.ribbon import run_button
-from tests.support.officejs import press
-from tests.support.sheets import state
+from tests.helpers.officejs import press
+from tests.helpers.sheets import state
 
 QUARTER_END = date(2020, 6, 30)
 

@@ -19,8 +19,8 @@ from ragbook.io.plans import FilePlans
 from ragbook.io.reports.writer import BoardReportFile
 from ragbook.io.returns.folder import ReturnFolder
 from ragbook.demo import assign_demo_leads, sample_plan
-from tests.support.sheets import state
-from tests.support.officejs import press
+from tests.helpers.sheets import state
+from tests.helpers.officejs import press
 
 TODAY = date(2021, 4, 1)
 # Moments of the run itself differ between the two runs; everything else must be equal.

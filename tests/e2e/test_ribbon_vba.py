@@ -15,11 +15,10 @@ from pyopenvba.interpreter import Interpreter
 from ragbook import commands
 from ragbook.demo import sample_plan
 from ragbook.ribbon import BUTTONS
-from tests.support.officejs import payload_of
-from tests.support.vba_host import ExcelStandIn, RibbonControl
+from tests.helpers.officejs import payload_of
+from tests.helpers.paths import MACROS
+from tests.helpers.vba_host import ExcelStandIn, RibbonControl
 
-ROOT = Path(__file__).resolve().parents[1]
-MACROS = ROOT / "macros"
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
 BUTTON_XML = ET.parse(MACROS / "customUI.xml").getroot().findall(".//ui:button", NS)
 # Buttons whose use case lives in a module another branch brings; their runs wait for it.

@@ -19,9 +19,8 @@ from ragbook.core.errors import InputError
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.io.master.preserve import check_macros_kept, macro_parts
 from ragbook.io.xlsm import package
+from tests.helpers.paths import COMMITTED
 
-ROOT = Path(__file__).resolve().parents[1]
-COMMITTED = ROOT / "workbook" / "ActionPlan.xlsm"
 
 
 def run(*args: str):

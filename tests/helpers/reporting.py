@@ -1,14 +1,24 @@
-"""Masters with realistic histories for the summary and report tests (written by the code, read back)."""
+"""Masters with realistic histories for the summary and report tests (written by the code, read back), and
+readers for what those tests look at: the Summary sheet's tables, its chart parts, rendered pages' pixels.
+
+The ``history_master`` and ``history_plan`` fixtures in tests/conftest.py build a master with ``build_sample``.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
+
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 from ragbook import commands
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.core.records import AuditEntry, ReturnRecord, ReturnStatus
+from ragbook.io.sheets import contract as c
 from ragbook.io.plans import FilePlans
 
 TODAY = date(2021, 6, 1)
@@ -71,3 +81,69 @@ def copy_of(plan: Path, folder: Path) -> Path:
     target = folder / plan.name
     shutil.copy2(plan, target)
     return target
+
+
+# ---------------------------------------------------------------------------- the Summary sheet, read back
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def summary_values(path: Path) -> list[tuple]:
+    book = load_workbook(path)
+    return [tuple(row) for row in book[c.SUMMARY].iter_rows(values_only=True)]
+
+
+def block_rows(path: Path, title_start: str) -> list[tuple]:
+    """The rows of one table of the Summary sheet: under its title and header, down to the blank line."""
+    rows = summary_values(path)
+    start = next(i for i, row in enumerate(rows) if isinstance(row[0], str) and row[0].startswith(title_start))
+    found = []
+    for row in rows[start + 2:]:
+        if all(v is None for v in row[:12]):
+            break
+        found.append(row)
+    return found
+
+
+def chart_parts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name).decode() for name in package.namelist()
+                if re.match(r"xl/charts/chart\d+\.xml$", name)}
+
+
+# ---------------------------------------------------------------------------- rendered pages
+def ppm_pixels(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and RGB bytes of a binary PPM (what pdftoppm writes without -png)."""
+    data = path.read_bytes()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P6"
+    return int(parts[1]), int(parts[2]), parts[4]
+
+
+def count_colour(rgb: bytes, hex_colour: str, tolerance: int = 12) -> int:
+    target = bytes.fromhex(hex_colour)
+    count = 0
+    for i in range(0, len(rgb) - 2, 3):
+        if all(abs(rgb[i + k] - target[k]) <= tolerance for k in range(3)):
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------------------- the board report, read back
+REPORT_HEADERS = ["Ref", "Recommendation", "Actions", "Progress/Comments", "RAG"]
+
+
+def action_table(document):
+    return next(t for t in document.tables if [cell.text for cell in t.rows[0].cells] == REPORT_HEADERS)
+
+
+def shading(tc) -> str | None:
+    shd = tc.tcPr.find(qn("w:shd")) if tc.tcPr is not None else None
+    return shd.get(qn("w:fill")) if shd is not None else None
+
+
+def v_merge(tc) -> str | None:
+    merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
+    if merge is None:
+        return None
+    return merge.get(qn("w:val")) or "continue"

@@ -1,5 +1,6 @@
-"""Shared helpers for the returns tests: a master of the sample plan with returns issued, and ways to fill in
-or damage a return the way agencies (and their tools) do."""
+"""Shared helpers for the returns tests: a master of the sample plan with returns issued (the ``cycle`` and
+``issued_template`` fixtures in tests/conftest.py build it), and ways to fill in or damage a return the way
+agencies (and their tools) do."""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
-import pytest
 from openpyxl import load_workbook
 
 from ragbook import commands
 from ragbook.demo import assign_demo_leads, sample_plan
 from ragbook.demo_returns import fill_return
 from ragbook.io.sheets import contract as c
-from tests.support.sheets import sheet_rows
+from tests.helpers.sheets import sheet_rows
 from ragbook.app.returns import IssueReport
 from ragbook.commands import consolidate_plan, issue_plan
 
@@ -27,8 +27,9 @@ ISSUED = date(2026, 1, 5)
 DUE = date(2026, 2, 2)
 CONSOLIDATED = date(2026, 2, 1)
 
-__all__ = ["ISSUED", "DUE", "CONSOLIDATED", "Cycle", "cycle", "fill_return", "consolidate_plan", "rewrite_zip",
-           "sheet_values", "register_rows"]
+__all__ = ["ISSUED", "DUE", "CONSOLIDATED", "Cycle", "issue_template", "copy_cycle", "fill_return",
+           "consolidate_plan", "rewrite_zip", "sheet_values", "register_rows", "audit_rows", "returns_rows",
+           "sheet_part", "day"]
 
 
 @dataclass
@@ -48,9 +49,8 @@ class Cycle:
         return target
 
 
-@pytest.fixture(scope="session")
-def issued_template(tmp_path_factory) -> tuple[Path, IssueReport]:
-    folder = tmp_path_factory.mktemp("template")
+def issue_template(folder: Path) -> tuple[Path, IssueReport]:
+    """The sample plan's master in ``folder``, with the demo's leads, and a round of returns issued."""
     plan = folder / "ActionPlan.xlsx"
     commands.new_plan(plan, sample_plan())
     assign_demo_leads(plan)
@@ -58,10 +58,9 @@ def issued_template(tmp_path_factory) -> tuple[Path, IssueReport]:
     return folder, report
 
 
-@pytest.fixture
-def cycle(issued_template, tmp_path) -> Cycle:
+def copy_cycle(template: tuple[Path, IssueReport], tmp_path: Path) -> Cycle:
     """A fresh copy of the master and its issued returns, for a test to change."""
-    folder, report = issued_template
+    folder, report = template
     shutil.copytree(folder, tmp_path / "cycle")
     moved = tmp_path / "cycle"
     returns = tuple(

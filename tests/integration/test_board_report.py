@@ -1,14 +1,11 @@
-"""The board report: written by ``ragbook report``, read back with python-docx, converted by LibreOffice."""
+"""The board report: written for a master file, read back with python-docx. (The command's messages and
+refusals are tested in tests/e2e/test_report_cli.py, the PDF's rendering in tests/e2e/test_render.py.)"""
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
-import subprocess
 from datetime import date
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -17,49 +14,16 @@ from docx.oxml.ns import qn
 from ragbook import commands
 from ragbook.cli import cli
 from ragbook.core.model import Action
-from ragbook.io.reports import pdf
-from ragbook.io.sheets import contract as c
 from ragbook.io.master.workbook import MasterWorkbook
-from tests.support.sheets import sheet_rows
-from support_reporting import TODAY, build_sample, copy_of
-from test_summary_sheet import A, C, count_colour, ppm_pixels
-
-SOFFICE = shutil.which("soffice")
-HEADERS = ["Ref", "Recommendation", "Actions", "Progress/Comments", "RAG"]
+from tests.helpers.reporting import A, C, TODAY, action_table, shading, v_merge
 
 
-@pytest.fixture(scope="module")
-def sample_plan_file(tmp_path_factory):
-    return build_sample(tmp_path_factory.mktemp("sample"))
-
-
-@pytest.fixture
-def plan(sample_plan_file, tmp_path):
-    return copy_of(sample_plan_file, tmp_path / "plan")
-
-
-def action_table(document):
-    return next(t for t in document.tables if [cell.text for cell in t.rows[0].cells] == HEADERS)
-
-
-def shading(tc) -> str | None:
-    shd = tc.tcPr.find(qn("w:shd")) if tc.tcPr is not None else None
-    return shd.get(qn("w:fill")) if shd is not None else None
-
-
-def v_merge(tc) -> str | None:
-    merge = tc.tcPr.find(qn("w:vMerge")) if tc.tcPr is not None else None
-    if merge is None:
-        return None
-    return merge.get(qn("w:val")) or "continue"
-
-
-def test_report_layout_read_back(plan, tmp_path):
+def test_report_layout_read_back(history_plan, tmp_path):
     out = tmp_path / "board-report.docx"
-    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--today", "01/06/2021"])
+    result = CliRunner().invoke(cli, ["report", str(history_plan), "--out", str(out), "--today", "01/06/2021"])
     assert result.exit_code == 0, result.output
     assert result.output == f"Wrote the board report {out} (SCR Sam and Kyle).\n"
-    register = MasterWorkbook.open(plan).read_register()
+    register = MasterWorkbook.open(history_plan).read_register()
     document = Document(str(out))
 
     section = document.sections[0]
@@ -123,162 +87,30 @@ def test_report_layout_read_back(plan, tmp_path):
     assert [shading(tr.tc_lst[0]) for tr in key._tbl.tr_lst] == [r.fill for r in index.ratings]
 
 
-def test_report_of_one_review_among_several(plan, tmp_path):
-    master = MasterWorkbook.open(plan)
+def test_report_of_one_review_among_several(history_plan, tmp_path):
+    master = MasterWorkbook.open(history_plan)
     register = master.read_register()
     register.actions.append(Action("CSPR Child D", "1.1", "Audit the front door.", "Dip sample 20 contacts.",
                                    "Police", date(2021, 9, 30), progress="Audit planned.", rag="G"))
     master.write_register(register)
     master.save()
     out = tmp_path / "child-d.docx"
-    report = commands.report_plan(plan, out, review="cspr child d", today=TODAY)
+    report = commands.report_plan(history_plan, out, review="cspr child d", today=TODAY)
     assert report.reviews == ("CSPR Child D",)
     table = action_table(Document(str(out)))
     assert [row.cells[0].text for row in table.rows[1:]] == ["1.1"]
-    everything = commands.report_plan(plan, tmp_path / "all.docx", today=TODAY)
+    everything = commands.report_plan(history_plan, tmp_path / "all.docx", today=TODAY)
     assert everything.reviews == ("SCR Sam and Kyle", "CSPR Child D")
     document = Document(str(tmp_path / "all.docx"))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         "SCR Sam and Kyle: action plan progress", "CSPR Child D: action plan progress"]
 
 
-def plant_personal_data(plan: Path) -> None:
-    master = MasterWorkbook.open(plan)
-    register = master.read_register()
-    for position, action in enumerate(register.actions):
-        if action.ref == "2.2":
-            register.actions[position] = action.with_changes(
-                progress=action.progress + " Debrief with Kyle's mother on 07700 900123.")
-        if action.ref == "5.1":
-            register.actions[position] = action.with_changes(evidence="Attendance list sent by j.bloggs@example.org")
-    master.write_register(register)
-    master.save()
-
-
-def exceptions(plan: Path) -> list[dict]:
-    return sheet_rows(plan, c.EXCEPTIONS)
-
-
-def test_public_report_refused_until_findings_are_accepted_or_resolved(plan, tmp_path):
-    runner = CliRunner()
-    assert runner.invoke(cli, ["validate", str(plan), "--today", "01/06/2021"]).exit_code == 1
-    validation_rows = len(exceptions(plan))
-    plant_personal_data(plan)
-    out = tmp_path / "public.docx"
-
-    refused = runner.invoke(cli, ["report", str(plan), "--out", str(out), "--public", "--today", "01/06/2021"])
-    assert refused.exit_code == 1
-    assert not out.exists()
-    assert refused.stderr == (
-        "  - SCR Sam and Kyle 2.2: Progress may hold a phone number ('07700 900123'); remove it before publishing, "
-        "or accept it with --accept-personal-data.\n"
-        "  - SCR Sam and Kyle 2.2: Progress may hold a name next to a family word (\"Kyle's mother\"); remove it "
-        "before publishing, or accept it with --accept-personal-data.\n"
-        "  - SCR Sam and Kyle 5.1: Evidence may hold an email address ('j.bloggs@example.org'); remove it before "
-        "publishing, or accept it with --accept-personal-data.\n"
-        f"Refused to write the public report {out}: 3 possible items of personal data, listed above and on the "
-        f"Exceptions sheet of {plan}; remove them, or accept them with --accept-personal-data.\n")
-    rows = exceptions(plan)
-    personal = [r for r in rows if r["Rule"] == "personal-data"]
-    assert [(r["Severity"], r["Ref"], r["Field"]) for r in personal] == [
-        ("warning", "2.2", "Progress"), ("warning", "2.2", "Progress"), ("warning", "5.1", "Evidence")]
-    assert len(rows) == validation_rows + 3  # validation's findings are kept
-
-    # Refusing again does not pile up duplicates.
-    assert runner.invoke(cli, ["report", str(plan), "--out", str(out), "--public"]).exit_code == 1
-    assert len(exceptions(plan)) == validation_rows + 3
-
-    accepted = runner.invoke(cli, ["report", str(plan), "--out", str(out), "--public", "--accept-personal-data",
-                                   "--today", "01/06/2021"])
-    assert accepted.exit_code == 0, accepted.output
-    assert accepted.stdout.endswith(f"Wrote the board report {out} (SCR Sam and Kyle) after accepting 3 possible "
-                                    f"items of personal data.\n")
-    assert "3 possible items were reviewed and accepted" in "\n".join(p.text for p in Document(str(out)).paragraphs)
-
-    # Resolved: the text is cleaned, the warnings go from the Exceptions sheet, and the report is written.
-    master = MasterWorkbook.open(plan)
-    register = master.read_register()
-    register.actions = [a.with_changes(progress=a.progress.replace(" Debrief with Kyle's mother on 07700 900123.", ""),
-                                       evidence="" if a.ref == "5.1" else a.evidence) for a in register.actions]
-    master.write_register(register)
-    master.save()
-    out.unlink()
-    clean = runner.invoke(cli, ["report", str(plan), "--out", str(out), "--public"])
-    assert clean.exit_code == 0, clean.output
-    assert clean.stdout == (f"Wrote the board report {out} (SCR Sam and Kyle); the personal-data scan found "
-                            f"nothing.\n")
-    assert len(exceptions(plan)) == validation_rows
-
-
-def test_report_command_errors(plan, tmp_path, monkeypatch):
-    runner = CliRunner()
-    result = runner.invoke(cli, ["report", str(plan), "--out", str(tmp_path / "r.docx"), "--review", "SAR X"])
-    assert result.exit_code == 2
-    assert result.stderr == f"Error: {plan}: has no review 'SAR X' (its reviews: 'SCR Sam and Kyle').\n"
-    result = runner.invoke(cli, ["report", str(plan), "--out", str(tmp_path / "r.txt")])
-    assert result.exit_code == 2
-    assert result.stderr == (f"Error: {tmp_path / 'r.txt'}: a board report is written as .docx or .pdf; choose a "
-                             f"name ending in one of them.\n")
-    result = runner.invoke(cli, ["report", str(plan), "--out", str(tmp_path / "r.docx"), "--accept-personal-data"])
-    assert result.exit_code == 2
-    assert "--accept-personal-data only applies to a --public report." in result.stderr
-    monkeypatch.setattr(pdf, "soffice", lambda: None)
-    result = runner.invoke(cli, ["report", str(plan), "--out", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 2
-    assert result.stderr == (f"Error: {tmp_path / 'r.pdf'}: cannot be made because LibreOffice (soffice) is not "
-                             f"installed; install it, or write a Word report with --out r.docx.\n")
-    assert not (tmp_path / "r.pdf").exists()
-
-
-def test_summary_command_error_names_the_file(tmp_path):
-    missing = tmp_path / "nope.xlsx"
-    missing.write_text("not a workbook")
-    result = CliRunner().invoke(cli, ["summary", str(missing)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: {missing}: is ")
-
-
-@pytest.mark.libreoffice
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_pdf_report_renders_the_table(plan, tmp_path):
-    out = tmp_path / "board-report.pdf"
-    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--today", "01/06/2021"])
-    assert result.exit_code == 0, result.output
-    assert out.read_bytes()[:5] == b"%PDF-"
-    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    for header in HEADERS:
-        assert header in text
-    assert "Escalation Policy finalised in July" in text
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")], check=True,
-                   timeout=60)
-    (page,) = tmp_path.glob("page*.ppm")
-    width, height, rgb = ppm_pixels(page)
-    assert width > height  # landscape
-    assert count_colour(rgb, "0070C0") > 500  # the Blue of the rating bar and the RAG cells
-    assert count_colour(rgb, "1F3864") > 100  # the table's header row
-
-
-def test_report_movement_since_a_chosen_date(plan, tmp_path):
+def test_report_movement_since_a_chosen_date(history_plan, tmp_path):
     out = tmp_path / "since.docx"
-    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--since", "01/04/2021",
+    result = CliRunner().invoke(cli, ["report", str(history_plan), "--out", str(out), "--since", "01/04/2021",
                                       "--today", "01/06/2021"])
     assert result.exit_code == 0, result.output
     text = [p.text for p in Document(str(out)).paragraphs]
     assert ("18 actions: 13 Blue, 1 Amber, 4 Unrated. Movement since 01/04/2021: 3 moved Amber to Green; 1 moved "
             "Green to Red. 2 not complete and past their date, the oldest due 31/12/2020.") in text
-
-
-def test_report_refuses_a_missing_folder_and_an_empty_plan(plan, tmp_path):
-    runner = CliRunner()
-    out = tmp_path / "no-such-folder" / "r.docx"
-    result = runner.invoke(cli, ["report", str(plan), "--out", str(out)])
-    assert result.exit_code == 2
-    assert result.stderr == (f"Error: {out}: the folder {out.parent} does not exist; create it or choose another "
-                             f"place.\n")
-    assert not out.parent.exists()
-    empty = tmp_path / "Empty.xlsx"
-    MasterWorkbook.create(empty).save()
-    result = runner.invoke(cli, ["report", str(empty), "--out", str(tmp_path / "r.docx")])
-    assert result.exit_code == 2
-    assert result.stderr == f"Error: {empty}: has no actions to report on yet; import a plan first.\n"

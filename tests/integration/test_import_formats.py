@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from ragbook import commands
 from ragbook.io.plans import FilePlans
 from ragbook.io.master.workbook import MasterWorkbook
-from tests.plans import REC_1, write_docx, write_xlsx
+from tests.helpers.plan_files import REC_1, write_docx, write_xlsx
 
 TODAY = date(2026, 6, 1)
 

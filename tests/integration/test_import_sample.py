@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ragbook import commands
+from ragbook.core.privacy import scan
 from ragbook.core.ratings import DEFAULT_INDEX
+from ragbook.demo import sample_plan
+from ragbook.io.importers import read_source
 from ragbook.io.master.workbook import MasterWorkbook
 
 
@@ -68,7 +71,7 @@ def test_importing_the_same_plan_twice_adds_nothing(sample, sample_master):
 
 
 def test_a_source_whose_index_differs_is_reported_not_mixed(sample, tmp_path):
-    from tests.plans import write_docx
+    from tests.helpers.plan_files import write_docx
 
     plan = tmp_path / "plan.xlsx"
     commands.new_plan(plan, sample)
@@ -94,3 +97,9 @@ def test_the_sample_validates_with_the_problems_a_careful_reader_sees(sample_mas
     assert len(by_rule["lead-missing"]) == len(by_rule["target-missing"]) == 18  # it names no agencies or dates
     assert set(by_rule) == {"rating-missing", "action-blank", "action-garbled", "amber-no-revised-date",
                             "blue-no-evidence", "lead-missing", "target-missing"}
+
+
+def test_the_sample_plan_passes_without_false_alarms():
+    imported = read_source(sample_plan(), DEFAULT_INDEX, None)
+    assert len(imported.rows) == 18
+    assert scan(row.action for row in imported.rows) == []

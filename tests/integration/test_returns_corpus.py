@@ -22,8 +22,8 @@ from ragbook.io.returns.crypto import encrypt
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.commands import consolidate_plan, issue_plan
 
-from returns_kit import (CONSOLIDATED, Cycle, audit_rows, cycle, fill_return, issued_template,  # noqa: F401
-                         register_rows, returns_rows, rewrite_zip, sheet_part)
+from tests.helpers.returns import (CONSOLIDATED, Cycle, audit_rows, fill_return, register_rows, returns_rows,
+                                  rewrite_zip, sheet_part)
 
 REVIEW = "SCR Sam and Kyle"
 GOOD = {"5.2": {"New Rating": "G", "Progress Update": "Briefing delivered to all PPU staff.", "Updated By": "DI Shah"}}

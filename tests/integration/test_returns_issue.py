@@ -1,9 +1,9 @@
-"""Issuing returns: what each agency receives, what the master records, encryption and email drafts."""
+"""Issuing returns: what each agency receives, what the master records, encryption and email drafts.
+(Drafts put into Outlook are tested in tests/e2e/test_outlook_drafts.py.)"""
 
 from __future__ import annotations
 
 import email
-import sys
 import io
 import zipfile
 from datetime import date
@@ -14,15 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from ragbook.core.errors import InputError
-from ragbook.core.ledger import LEDGER_SHEET, Ledger, LedgerEntry, ledger_rows, parse_ledger
+from ragbook.core.ledger import LEDGER_SHEET
 from ragbook.core.returns import RETURN_HEADERS
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.commands import issue_plan
-from ragbook.ribbon.drafts import draft_in_outlook
-
-from returns_kit import DUE, ISSUED, Cycle, cycle, day, issued_template, returns_rows  # noqa: F401
-
-
+from tests.helpers.returns import DUE, ISSUED, Cycle, day, returns_rows
 def refs_of(path) -> list[str]:
     book = load_workbook(path, read_only=True)
     try:
@@ -130,29 +126,3 @@ def test_email_drafts_open_as_unsent_messages_with_the_return_attached(cycle: Cy
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == issued.path.name
     assert attachment.get_content() == issued.path.read_bytes()
-
-
-def test_the_ledger_survives_its_sheet_round_trip() -> None:
-    ledger = Ledger("ab" * 16, [LedgerEntry("R001-Police-ABCDEF", 1, "Police", date(2026, 1, 5), None, "SCR", "1.10",
-                                            1, "f" * 32, progress="=SUM(A1)", revised_date=date(2026, 3, 31))])
-    assert parse_ledger(ledger_rows(ledger)) == ledger
-    assert parse_ledger([]) == Ledger()
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="the message for machines without Outlook")
-def test_outlook_drafts_explain_what_to_do_without_outlook(cycle: Cycle) -> None:
-    with pytest.raises(InputError) as caught:
-        draft_in_outlook(cycle.report)
-    assert str(caught.value) == ("Outlook drafts need Windows with Outlook installed; write the drafts as .eml files "
-                                 "instead (ragbook returns ... --eml) and open them in Outlook.")
-
-
-@pytest.mark.excel
-@pytest.mark.skipif(sys.platform != "win32", reason="needs Windows with Outlook")
-def test_outlook_drafts_land_in_the_drafts_folder(cycle: Cycle) -> None:  # pragma: no cover - Windows only
-    import win32com.client
-
-    drafts = win32com.client.Dispatch("Outlook.Application").GetNamespace("MAPI").GetDefaultFolder(16)  # Drafts
-    before = drafts.Items.Count
-    assert draft_in_outlook(cycle.report) == len(cycle.report.returns)
-    assert drafts.Items.Count == before + len(cycle.report.returns)

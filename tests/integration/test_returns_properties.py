@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 
 from ragbook.commands import consolidate_plan, issue_plan
 
-from returns_kit import CONSOLIDATED, fill_return, issued_template, register_rows  # noqa: F401
-
+from tests.helpers.returns import CONSOLIDATED, fill_return, register_rows
 ORDER = "BGAR"
 SECOND_ROUND = date(2026, 1, 20)
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from ragbook.core.ledger import LEDGER_SHEET
 from ragbook.commands import consolidate_plan
 
-from returns_kit import (CONSOLIDATED, Cycle, audit_rows, cycle, day, fill_return, issued_template,  # noqa: F401
-                         register_rows, returns_rows, sheet_values)
+from tests.helpers.returns import (CONSOLIDATED, Cycle, audit_rows, day, fill_return, register_rows, returns_rows,
+                                  sheet_values)
 
 RATINGS = ["G", "A", "R", "B", "G"]
 ORDER = "BGAR"

@@ -1,28 +1,22 @@
-"""ActionPlan.xlsm: built from macros/ reproducibly, committed in sync, readable by independent tools."""
+"""ActionPlan.xlsm: built from macros/ reproducibly, committed in sync, readable by independent tools.
+(``ragbook build-workbook --check`` itself is tested in tests/e2e/test_build_workbook_cli.py.)"""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import xlwings
-from click.testing import CliRunner
 from oletools.olevba import VBA_Parser
 
-from ragbook.cli import cli
 from ragbook.core.errors import InputError
 from ragbook.io.xlsm import package
 from ragbook.io.xlsm.build import build_or_check, build_workbook
 from ragbook.io.xlsm.template import packaged_template
-
-ROOT = Path(__file__).resolve().parents[1]
-MACROS = ROOT / "macros"
-COMMITTED = ROOT / "workbook" / "ActionPlan.xlsm"
-PACKAGED = ROOT / "ragbook" / "data" / "ActionPlan.xlsm"
+from tests.helpers.paths import COMMITTED, MACROS, PACKAGED
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +35,6 @@ def test_committed_workbooks_are_what_macros_build(fresh):
     assert packaged_template() == fresh
 
 
-def test_check_command_passes_on_the_committed_workbook():
-    result = CliRunner().invoke(cli, ["build-workbook", "--check"])
-    assert result.exit_code == 0, result.output
-    assert result.output.count(": unchanged.") == 2
-
-
 def test_check_exits_1_when_a_macro_changed(tmp_path):
     checkout = tmp_path / "checkout"
     shutil.copytree(MACROS, checkout / "macros")
@@ -62,13 +50,6 @@ def test_check_exits_1_when_a_macro_changed(tmp_path):
     assert (checkout / "workbook" / "ActionPlan.xlsm").read_bytes() == COMMITTED.read_bytes()  # --check writes nothing
     assert [o.status for o in build_or_check(False, checkout / "macros")] == ["written", "written"]
     assert [o.status for o in build_or_check(True, checkout / "macros")] == ["unchanged", "unchanged"]
-
-
-def test_check_command_exit_code_and_message():
-    result = subprocess.run([sys.executable, "-m", "ragbook", "build-workbook", "--check"], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [f"{COMMITTED}: unchanged.", f"{PACKAGED}: unchanged."]
 
 
 def test_a_module_must_be_named_as_its_file(tmp_path):
