@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from collections.abc import Mapping, Sequence
 
 from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
@@ -25,8 +26,19 @@ from .returns import ReturnContent, ReturnRejected, RowCheck, check_identity, ch
 from .rules import FIELD_LABELS
 
 INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
-ROW_APPLIED, ROW_UNCHANGED, ROW_HELD, ROW_REJECTED, ROW_MISSING = (
-    "applied", "unchanged", "held", "rejected", "missing")
+
+
+class RowState(StrEnum):
+    """What consolidation did with one row of a return."""
+
+    APPLIED = "applied"
+    UNCHANGED = "unchanged"
+    HELD = "held"
+    REJECTED = "rejected"
+    MISSING = "missing"
+
+
+ROW_APPLIED, ROW_UNCHANGED, ROW_HELD, ROW_REJECTED, ROW_MISSING = RowState
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,7 @@ class RowOutcome:
     review: str
     ref: str
     row: int | None
-    state: str
+    state: RowState
     message: str = ""
 
 
@@ -174,7 +186,7 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
     row = check.row
     label = f"{entry.review} {entry.ref}"
 
-    def outcome(state: str, message: str = "") -> RowOutcome:
+    def outcome(state: RowState, message: str = "") -> RowOutcome:
         return RowOutcome(entry.review, entry.ref, row.number, state, message)
 
     already = entry.state == APPLIED

@@ -24,6 +24,7 @@ import re
 import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Iterable, Sequence
 
 from .dates import parse_date
@@ -34,7 +35,18 @@ KEY_LABEL = "Key"
 # Control characters a workbook cannot hold (the writer drops them, so the hash must too).
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
-PENDING, APPLIED, HELD, REJECTED = "pending", "applied", "held", "rejected"
+
+
+class EntryState(StrEnum):
+    """What became of one issued row of a return (the ledger's State column)."""
+
+    PENDING = "pending"
+    APPLIED = "applied"
+    HELD = "held"
+    REJECTED = "rejected"
+
+
+PENDING, APPLIED, HELD, REJECTED = EntryState.PENDING, EntryState.APPLIED, EntryState.HELD, EntryState.REJECTED
 
 LEDGER_HEADERS = (
     "Return ID", "Round", "Agency", "Issued", "Due", "Review", "Ref", "Position", "Issued Hash", "State",
@@ -57,7 +69,7 @@ class LedgerEntry:
     ref: str
     position: int  # 1-based position of the row in the return as issued
     issued_hash: str
-    state: str = PENDING
+    state: EntryState | str = PENDING  # a state this version does not know is kept as read
     received: datetime | None = None
     rag: str = ""
     progress: str = ""
@@ -176,7 +188,7 @@ def parse_ledger(rows: Sequence[Sequence[object]]) -> Ledger:
         entries.append(LedgerEntry(
             return_id=canonical(row[0]), round=int(float(row[1] or 0)), agency=canonical(row[2]),
             issued=_date(row[3]) or date.min, due=_date(row[4]), review=canonical(row[5]), ref=canonical(row[6]),
-            position=int(float(row[7] or 0)), issued_hash=canonical(row[8]), state=canonical(row[9]) or PENDING,
+            position=int(float(row[7] or 0)), issued_hash=canonical(row[8]), state=_state(canonical(row[9])),
             received=_datetime(row[10]), rag=canonical(row[11]), progress=_text(row[12]), evidence=_text(row[13]),
             revised_date=_date(row[14]), updated_by=_text(row[15]), applied_hash=canonical(row[16]),
             note=_text(row[17]),
@@ -206,5 +218,11 @@ def _datetime(value: object) -> datetime | None:
     return None
 
 
-def with_state(entry: LedgerEntry, state: str, **changes: object) -> LedgerEntry:
+def with_state(entry: LedgerEntry, state: EntryState, **changes: object) -> LedgerEntry:
     return replace(entry, state=state, **changes)
+
+
+def _state(text: str) -> EntryState | str:
+    if not text:
+        return PENDING
+    return EntryState(text) if text in EntryState._value2member_map_ else text
