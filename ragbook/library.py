@@ -25,7 +25,6 @@ Date) and ``None`` (blank in the frame) for the fields it left alone.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -152,14 +151,6 @@ def _datetimes(pd, values: pandas.Series) -> pandas.Series:
 
 
 # ---------------------------------------------------------------------------- the rows of each view
-def _register_rows(actions: Sequence[Action]) -> list[list[object]]:
-    return [[getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] for a in actions]
-
-
-def _index_rows(ratings: Sequence[Rating]) -> list[list[object]]:
-    return [[r.code, r.label, r.meaning, r.fill, r.font] for r in ratings]
-
-
 # The Updates view: the Audit Log's identifying columns (all but Field, Old and New), then the Register's
 # column of each input field a return can change.
 _UPDATE_KEY_COLUMNS = tuple(col for col in c.AUDIT_LOG_COLUMNS if col.header not in ("Field", "Old", "New"))
@@ -172,15 +163,11 @@ def _update_rows(updates: Sequence[Update]) -> list[list[object]]:
             for u in updates]
 
 
-# A return's id as ``core.ledger.Ledger.return_id`` makes it: round, agency, keyed tag (R001-Police-3FA2C1).
-_RETURN_ID = re.compile(r"^R\d{3,}-[A-Za-z0-9]{1,12}-[0-9A-F]{6}$")
-
-
 def derive_updates(audit: Iterable[AuditEntry], return_ids: Iterable[str] = ()) -> list[Update]:
     """The agencies' updates in the Audit Log, in the order they were logged.
 
     An entry is an agency's update when its Source is the id of a return: one of ``return_ids`` (the ledger's
-    and the Returns sheet's) or shaped like the ids ragbook issues. Entries of fields other than the input
+    and the Returns sheet's, where every return ragbook issued is recorded). Entries of fields other than the input
     fields (Updated By) are not shown, so an update that changed only who updated the action has all four
     input fields ``None``.
     """
@@ -189,7 +176,7 @@ def derive_updates(audit: Iterable[AuditEntry], return_ids: Iterable[str] = ()) 
     grouped: dict[tuple[object, ...], dict[str, object]] = {}
     for entry in audit:
         source = entry.source.strip()
-        if not (source in known or _RETURN_ID.match(source)):
+        if source not in known:
             continue
         key = (entry.source, entry.agency, entry.review, entry.ref, _when_key(entry.when))
         fields = grouped.setdefault(key, {"when": entry.when})
@@ -244,11 +231,11 @@ def open_plan(path: str | os.PathLike[str]) -> Plan:
     return_ids = [e.return_id for e in ledger.entries] + [r.return_id for r in returns]
     return Plan(
         path=plan,
-        register=View(c.REGISTER, register.actions, c.REGISTER_COLUMNS, _register_rows),
+        register=View(c.REGISTER, register.actions, c.REGISTER_COLUMNS, records.register_values),
         audit_log=View(c.AUDIT_LOG, audit, c.AUDIT_LOG_COLUMNS, records.audit_values),
         updates=View("Updates", derive_updates(audit, return_ids), UPDATES_COLUMNS, _update_rows),
         returns=View(c.RETURNS, returns, c.RETURNS_COLUMNS, records.return_values),
         exceptions=View(c.EXCEPTIONS, findings, c.EXCEPTIONS_COLUMNS, records.finding_values),
-        rating_index=View(c.RATING_INDEX, register.index.ratings, c.RATING_INDEX_COLUMNS, _index_rows),
+        rating_index=View(c.RATING_INDEX, register.index.ratings, c.RATING_INDEX_COLUMNS, records.index_values),
         agencies=View(c.AGENCIES, register.agencies, c.AGENCIES_COLUMNS, records.agency_values),
     )

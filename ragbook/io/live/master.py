@@ -100,7 +100,7 @@ class LiveMaster(records.ListSheets):
 
     def write_register(self, register: Register) -> None:
         rows_before = len(self.values(c.REGISTER)) - 1
-        self._write_table(c.REGISTER, c.REGISTER_TABLE, c.REGISTER_COLUMNS, register_values(register))
+        self._write_table(c.REGISTER, c.REGISTER_TABLE, c.REGISTER_COLUMNS, register_values(register.actions))
         if rows_before != len(register):
             # The date checks and colour rules cover the register's rows: only a change of length moves them
             # (a consolidation never does, and each rule rewritten is one more Excel action).
@@ -133,7 +133,7 @@ class LiveMaster(records.ListSheets):
         self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])
 
     def write_index(self, index: RatingIndex) -> None:
-        self._write_list(c.RATING_INDEX, records.index_values(index))
+        self._write_list(c.RATING_INDEX, records.index_values(index.ratings))
         ws = self.book.sheets[c.RATING_INDEX]
         count = len(index.ratings)
         codes = ws.range((2, 1), (count + 1, 2))

@@ -181,10 +181,8 @@ class MasterWorkbook(records.ListSheets):
     # ----------------------------------------------------------------- writing
     def write_register(self, register: Register) -> None:
         blank_extras = [None] * len(self.extra_headers)
-        rows = [
-            [getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] + self.extra_values.get(a.key, blank_extras)
-            for a in register.actions
-        ]
+        rows = [values + self.extra_values.get(a.key, blank_extras)
+                for a, values in zip(register.actions, records.register_values(register.actions))]
         self.lists[c.REGISTER] = ListRows([col.header for col in c.REGISTER_COLUMNS] + self.extra_headers, rows)
         ws = self.book[c.REGISTER]
         fit_table(ws, c.REGISTER_TABLE, [col.header for col in c.REGISTER_COLUMNS], len(rows))
@@ -193,7 +191,7 @@ class MasterWorkbook(records.ListSheets):
 
     def write_index(self, index: RatingIndex) -> None:
         ws = self.book[c.RATING_INDEX]
-        write_rows(ws, c.RATING_INDEX_COLUMNS, records.index_values(index))
+        write_rows(ws, c.RATING_INDEX_COLUMNS, records.index_values(index.ratings))
         fit_table(ws, c.table_name(c.RATING_INDEX), [col.header for col in c.RATING_INDEX_COLUMNS], len(index.ratings))
         for row_number, rating in enumerate(index.ratings, start=2):
             for col in (1, 2):

@@ -89,8 +89,8 @@ def actions_from(headers: Sequence[str], rows: Iterable[Row], where: str) -> Reg
     return result
 
 
-def register_values(register: Register) -> list[list[object]]:
-    return [[getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] for a in register.actions]
+def register_values(actions: Iterable[Action]) -> list[list[object]]:
+    return [[getattr(a, col.attribute) for col in c.REGISTER_COLUMNS] for a in actions]
 
 
 def finding_notes(register: Register, findings: Sequence[Finding], headers: dict[str, int]) -> dict[tuple[int, int], str]:
@@ -124,8 +124,8 @@ def index_from(rows: list[tuple[int, HeadedRow]], where: str) -> RatingIndex:
         raise InputError(f"{where}: sheet '{c.RATING_INDEX}': {exc}; fix the index before going on.") from None
 
 
-def index_values(index: RatingIndex) -> list[list[object]]:
-    return [[r.code, r.label, r.meaning, r.fill, r.font] for r in index.ratings]
+def index_values(ratings: Iterable[Rating]) -> list[list[object]]:
+    return [[r.code, r.label, r.meaning, r.fill, r.font] for r in ratings]
 
 
 def agencies_from(rows: list[tuple[int, HeadedRow]]) -> list[Agency]:
