@@ -30,27 +30,33 @@ def failure(exc: Exception, how_to_see_details: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------------------- plan
-def import_lines(report: ImportReport, *, source_name: str | None = None, repairs_shown: int | None = None) -> list[str]:
-    """The import's outcome: counts, the repairs (all, or the first few), notes and index differences."""
-    source = source_name or str(report.source)
-    into = "" if source_name else f" into {report.plan}"
-    lines = [f"Imported {report.actions} actions of {report.review!r} from {source}{into}: {report.added} added, "
-             f"{report.updated} updated, {report.unchanged} unchanged."]
+def _import_counts(report: ImportReport, source: str) -> str:
+    return (f"Imported {report.actions} actions of {report.review!r} from {source}: {report.added} added, "
+            f"{report.updated} updated, {report.unchanged} unchanged.")
+
+
+def import_lines(report: ImportReport) -> list[str]:
+    """What ``ragbook new --from`` and ``ragbook import`` print: every repair, note and index difference."""
+    lines = [_import_counts(report, f"{report.source} into {report.plan}")]
     if report.repairs:
-        if repairs_shown is None:
-            lines.append(f"{len(report.repairs)} repairs of what extraction broke:")
-            lines += [f"  - {repair}" for repair in report.repairs]
-        else:
-            lines.append(f"{len(report.repairs)} repairs of what extraction broke, for example:")
-            lines += [f"- {repair}" for repair in report.repairs[:repairs_shown]]
-    if repairs_shown is None:
-        lines += [f"  note: {note}" for note in report.notes]
-        if report.index_differences:
-            lines.append(f"The source's rating index differs from {report.plan}'s; the master's index was kept:")
-            lines += [f"  - {difference}" for difference in report.index_differences]
-    elif report.index_differences:
-        lines.append("The source's rating index differs from this workbook's; this workbook's was kept.")
+        lines.append(f"{len(report.repairs)} repairs of what extraction broke:")
+        lines += [f"  - {repair}" for repair in report.repairs]
+    lines += [f"  note: {note}" for note in report.notes]
+    if report.index_differences:
+        lines.append(f"The source's rating index differs from {report.plan}'s; the master's index was kept:")
+        lines += [f"  - {difference}" for difference in report.index_differences]
     return lines
+
+
+def import_message(report: ImportReport, repairs_shown: int = 5) -> str:
+    """The Import plan button's message: the counts and the first few repairs."""
+    lines = [_import_counts(report, report.source.name)]
+    if report.repairs:
+        lines.append(f"{len(report.repairs)} repairs of what extraction broke, for example:")
+        lines += [f"- {repair}" for repair in report.repairs[:repairs_shown]]
+    if report.index_differences:
+        lines.append("The source's rating index differs from this workbook's; this workbook's was kept.")
+    return "\n".join(lines)
 
 
 def validation_sentence(report: ValidationReport) -> str:

@@ -63,7 +63,7 @@ def import_plan(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) 
     source = _needs(chosen, "plan to import")
     ui.status(f"Action Plan: importing {source.name}...")
     report = plan.import_into(LiveMaster(book), PlanFiles(), source)
-    return "\n".join(present.import_lines(report, source_name=source.name, repairs_shown=5))
+    return present.import_message(report)
 
 
 def validate(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
