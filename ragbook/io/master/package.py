@@ -65,8 +65,9 @@ def cut_list_sheets(source: Package, list_sheets: set[str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
         for info in source.infos:
-            # The cut sheets are the big ones, and only calamine reads them again (from the package's bytes).
-            data = source.part(info.filename, keep=info.filename not in names)
+            # Not kept: nothing reads these parts from the package again (calamine reads its bytes), and the list
+            # sheets and the Summary are tens of megabytes at partnership scale.
+            data = source.part(info.filename, keep=False)
             if info.filename in names:
                 check_sheet_extent(source.path, names[info.filename], data)
                 data = header_only(data)
