@@ -62,19 +62,12 @@ def save_as_csv(path: Path) -> None:
 def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = print, today: date | None = None) -> int:
     """Steps 3-5 of the journey; returns the number of changes consolidation recorded."""
     today = today or date.today()
-    out = folder / "returns"
-    if out.exists():
-        for old in out.iterdir():
-            if old.is_file():
-                old.unlink()
+    out = folder / "returns"  # a new folder: run_demo runs only where the demo has written nothing yet
     report = commands.issue_plan(plan, out, due=today + timedelta(days=28), eml=True, today=today)
     say(f"3. Issue returns: {len(report.returns)} returns (one per agency, with an email draft each) in {out}")
     by_agency = {item.agency: item.path for item in report.returns}
     returned = folder / "returned"
     returned.mkdir(exist_ok=True)
-    for old in returned.iterdir():
-        if old.is_file():
-            old.unlink()
     picked = []
     say(f"4. Agencies reply, in plain Excel, into {returned}:")
     for agency, answers in (("Police", POLICE_ANSWERS), ("Health", HEALTH_ANSWERS), ("Education", None)):

@@ -36,15 +36,18 @@ def build_workbook_command(check: bool) -> None:
 
 
 @cli.command("demo")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default="ragbook-demo")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), required=False)
 @reports_errors
-def demo_command(folder: Path) -> None:
+def demo_command(folder: Path | None) -> None:
     """Run the whole journey on the bundled sample plan, writing into FOLDER.
+
+    Without FOLDER it writes into ragbook-demo, or ragbook-demo-2 (and so on) when an earlier run is there. A
+    FOLDER that already holds the demo's files is refused: the demo never replaces a file.
 
     \b
     Example:
       ragbook demo ragbook-demo
     """
-    from ..demo import run_demo  # noqa: PLC0415
+    from ..demo import first_free_folder, run_demo  # noqa: PLC0415
 
-    run_demo(folder, click.echo)
+    run_demo(folder or first_free_folder(Path("ragbook-demo")), click.echo)

@@ -21,7 +21,8 @@ class UnsafeFileError(InputError):
 
 
 class MasterBusyError(RagbookError):
-    """The master workbook is open in Excel (its lock file exists), so it must not be written now."""
+    """The master must not be written now: Excel has it open (its ``~$`` file exists), or another ragbook command
+    or button is changing it (its ``.ragbook-lock`` file names who)."""
 
 
 class UnpreservableContentError(RagbookError):

@@ -5,21 +5,29 @@ A button function takes the live workbook (an ``xlwings.Book``), the file or fol
 wraps every button alike: the status bar while it works, and any ``RagbookError`` as a message box with the
 same one sentence the command line prints, never a Python traceback.
 
-Returns and reports (issue returns, consolidate, refresh summary, board report) are use cases of their own
-modules (``app.returns``, ``app.reports``); their buttons import them only when pressed.
+Every button imports its use case, and the live workbook's adapter, only when pressed: importing this module
+(which every press does, in a new Python unless xlwings' UDF server keeps one warm) loads no use case and no
+file-format library. Nothing here, nor in what a button imports, keeps the workbook's state between presses:
+each press wraps the calling workbook afresh (``LiveMaster``) and reads what it needs from it, so a press in a
+Python kept warm sees the workbook as it is now.
+
+A button that changes the workbook holds the master's lock (``io.master.lock``) while it works, when the open
+workbook is a file on this computer or a share, so that a ``ragbook`` command run elsewhere meanwhile waits or
+is refused rather than interleaving its save with the button's changes. A workbook that is not a file path (a
+web address, or xlwings' remote engine) has no lock file to share, and is worked on without one.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from .. import present
-from ..app import plan
 from ..core.errors import InputError
-from ..io.live.master import LiveMaster
+from ..io.master.lock import MasterLock
 from .ui import ExcelUi
 
 HOW_TO_SEE_DETAILS = ("Run the matching 'ragbook' command in a terminal with RAGBOOK_DEBUG=1 to see the "
@@ -49,6 +57,7 @@ class Button:
     key: str
     label: str
     run: Callable[[Any, str, ExcelUi, date | None], str]
+    writes: bool = True  # changes the open workbook, so holds the master's lock while it works
 
 
 def _needs(chosen: str, what: str) -> Path:
@@ -57,23 +66,35 @@ def _needs(chosen: str, what: str) -> Path:
     return Path(chosen)
 
 
+def _live(book: Any) -> Any:
+    """The calling workbook as a ``ports.Master`` (loaded on a press, not when the ribbon's module is)."""
+    from ..io.live.master import LiveMaster  # noqa: PLC0415
+
+    return LiveMaster(book)
+
+
 def import_plan(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
+    from ..app import plan  # noqa: PLC0415 - each button loads its use case when pressed
     from ..io.importers import PlanFiles  # noqa: PLC0415 - only this button reads plan files
 
     source = _needs(chosen, "plan to import")
     ui.status(f"Action Plan: importing {source.name}...")
-    report = plan.import_into(LiveMaster(book), PlanFiles(), source)
+    report = plan.import_into(_live(book), PlanFiles(), source)
     return present.import_message(report)
 
 
 def validate(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
+    from ..app import plan  # noqa: PLC0415
+
     ui.status("Action Plan: validating every action...")
-    return present.validation_sentence(plan.validate_master(LiveMaster(book), today))
+    return present.validation_sentence(plan.validate_master(_live(book), today))
 
 
 def apply_colours(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
+    from ..app import plan  # noqa: PLC0415
+
     ui.status("Action Plan: colouring the ratings...")
-    return present.colour_sentence(plan.colour_master(LiveMaster(book)))
+    return present.colour_sentence(plan.colour_master(_live(book)))
 
 
 def issue_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
@@ -82,7 +103,7 @@ def issue_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None = None
 
     folder = _needs(chosen, "folder for the returns")
     ui.status("Action Plan: writing one return per agency...")
-    return present.issue_message(issue(LiveMaster(book), ReturnFolder(), folder, today=today))
+    return present.issue_message(issue(_live(book), ReturnFolder(), folder, today=today))
 
 
 def consolidate_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
@@ -91,14 +112,14 @@ def consolidate_returns(book: Any, chosen: str, ui: ExcelUi, today: date | None 
 
     folder = _needs(chosen, "folder of returns")
     ui.status("Action Plan: reading the returns...")
-    return present.consolidation_message(consolidate(LiveMaster(book), ReturnFolder(), [folder], today=today))
+    return present.consolidation_message(consolidate(_live(book), ReturnFolder(), [folder], today=today))
 
 
 def refresh_summary(book: Any, chosen: str, ui: ExcelUi, today: date | None = None) -> str:
     from ..app.reports import refresh_summary as refresh  # noqa: PLC0415
 
     ui.status("Action Plan: rebuilding the Summary sheet...")
-    refresh(LiveMaster(book), today=today)
+    refresh(_live(book), today=today)
     return "Summary refreshed."
 
 
@@ -110,7 +131,7 @@ def board_report(book: Any, chosen: str, ui: ExcelUi, today: date | None = None)
     if out.suffix.lower() != ".docx":
         out = out.with_suffix(".docx")
     ui.status("Action Plan: writing the board report...")
-    write_report(LiveMaster(book), BoardReportFile(), out, today=today)
+    write_report(_live(book), BoardReportFile(), out, today=today)
     return f"Board report written to {out}."
 
 
@@ -127,8 +148,8 @@ BUTTONS = {
         Button("issue_returns", "Issue returns", issue_returns),
         Button("consolidate_returns", "Consolidate returns", consolidate_returns),
         Button("refresh_summary", "Refresh summary", refresh_summary),
-        Button("board_report", "Board report", board_report),
-        Button("help", "Help", show_help),
+        Button("board_report", "Board report", board_report, writes=False),
+        Button("help", "Help", show_help, writes=False),
     )
 }
 
@@ -141,7 +162,8 @@ def run_button(book: Any, key: str, chosen: str = "", *, today: date | None = No
         if button is None:
             raise InputError(f"The ribbon asked for {key!r}, which this version of ragbook does not have; "
                              f"update ragbook and the workbook together.")
-        text = button.run(book, chosen, ui, today)
+        with _lock(book, button):
+            text = button.run(book, chosen, ui, today)
     except Exception as exc:  # noqa: BLE001 - an entry point: a person must never get a traceback dialog
         ui.message(present.failure(exc, HOW_TO_SEE_DETAILS)[0], error=True)
         return None
@@ -149,6 +171,18 @@ def run_button(book: Any, key: str, chosen: str = "", *, today: date | None = No
         ui.status(False)
     ui.message(text)
     return text
+
+
+def _lock(book: Any, button: Button) -> AbstractContextManager[object]:
+    """The master's lock for a button that writes into a workbook that is a file here; else nothing to hold."""
+    if not button.writes:
+        return nullcontext()
+    try:
+        path = Path(str(book.fullname))
+        is_file = path.is_absolute() and path.is_file()
+    except (OSError, ValueError):
+        is_file = False
+    return MasterLock(path, f"the {button.label} button in Excel") if is_file else nullcontext()
 
 
 def press(key: str, chosen: str = "") -> None:

@@ -189,6 +189,31 @@ def test_the_demo_runs_the_journey_and_says_what_to_open(tmp_path):
     assert "Open " in result.output
 
 
+def test_the_demo_never_replaces_a_master_in_the_folder_it_is_given_and_names_a_free_one(tmp_path):
+    folder = tmp_path / "Partnership"
+    folder.mkdir()
+    master = folder / "ActionPlan.xlsm"
+    master.write_bytes(b"a partnership's real master")
+    (tmp_path / "Partnership-2").mkdir()
+    result = run("demo", folder)
+    assert (result.exit_code, result.stderr) == (2, (
+        f"Error: {folder}: already holds ActionPlan.xlsm, which the demo never replaces; run it in a new folder, "
+        f"such as 'ragbook demo {tmp_path / 'Partnership-3'}', or move those away first.\n"))
+    assert master.read_bytes() == b"a partnership's real master"
+    assert sorted(p.name for p in folder.iterdir()) == ["ActionPlan.xlsm"]
+
+
+def test_the_demo_run_again_in_its_own_folder_is_refused_and_leaves_the_first_run_as_it_was(tmp_path):
+    folder = tmp_path / "ragbook-demo"
+    assert run("demo", folder).exit_code == 0
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = run("demo", folder)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {folder}: already holds ActionPlan.xlsm, backups, returns, returned, "
+                                    f"board-report.docx, which the demo never replaces; ")
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
 def far_cell_workbook(path, sheet_title="Plan"):
     """A workbook whose only other cell sits at XFD900000: a dense reader would need terabytes for it."""
     book = Workbook()
