@@ -61,6 +61,7 @@ class ReturnRow:
     number: int  # the row number on the Actions sheet
     values: tuple[object, ...]  # one per RETURN_HEADERS column
     formulas: frozenset[int] = frozenset()  # 0-based columns holding a formula
+    errors: Mapping[int, str] = field(default_factory=dict, hash=False)  # 0-based column -> "#N/A", "#DIV/0!"...
 
     def locked(self) -> tuple[object, ...]:
         return self.values[: len(LOCKED_COLUMNS)]
@@ -187,6 +188,12 @@ def check_inputs(row: ReturnRow, index: RatingIndex) -> RowCheck:
     warnings: list[str] = []
     for position in sorted(row.formulas):
         errors.append(f"cell {column_letter(position)}{row.number} holds a formula; type the value itself")
+    for position, error in sorted(row.errors.items()):  # read as blanks, they would hide what was meant
+        header = RETURN_HEADERS[position] if position < len(RETURN_HEADERS) else ""
+        where = f"{column_letter(position)}{row.number}"
+        where = f"{header} ({where})" if header else f"cell {where}"
+        errors.append(f"row {row.number}: {where} holds the Excel error {error or '(unnamed)'}, not "
+                      f"{_EXPECTED.get(header, 'a value')}; type the value itself")
     if errors:
         return RowCheck(row, None, tuple(errors))
     base = len(LOCKED_COLUMNS)
@@ -225,6 +232,10 @@ def check_inputs(row: ReturnRow, index: RatingIndex) -> RowCheck:
         return RowCheck(row, None, tuple(errors), tuple(warnings))
     return RowCheck(row, Submission(rag, texts["progress"], texts["evidence"], revised, texts["updated_by"]),
                     (), tuple(warnings))
+
+
+_EXPECTED = {"New Rating": "a rating", "Revised Date": "a date", "Progress Update": "text", "Evidence": "text",
+             "Updated By": "a name"}
 
 
 def _as_text(value: object) -> str:

@@ -1,4 +1,5 @@
-"""Turning each kind of source file into a ``Grid``: text dumps, CSV, Excel workbooks and Word tables."""
+"""Turning each kind of source file into a ``Grid``: text dumps, CSV, Excel workbooks (streamed, each cell
+checked as it is read) and Word tables."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import zipfile
 from pathlib import Path
 
 from ...core.errors import InputError
+from ..ooxml import opc
+from ..ooxml import xmlstream as xs
 from ..ooxml.package import MalformedPartError, Package
+from ..ooxml.sheetstream import Limits, SheetReader
 from .grid import Grid, GridRow
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
@@ -50,35 +54,36 @@ def csv_grid(path: Path, text: str | None = None) -> Grid:
     return Grid(str(path), rows)
 
 
-def workbook_grids(package: Package) -> list[Grid]:
-    """One grid per sheet (values only, via calamine: no formulas run, no styles read)."""
-    from python_calamine import CalamineWorkbook  # noqa: PLC0415 - heavy import kept to this path
+# What an action plan's sheet may hold: far more rows and columns than any plan has, and the far-cell refusal's
+# words ("far outside any action plan").
+PLAN_LIMITS = Limits(holds="any action plan", max_rows=200_000, max_columns=500)
 
+
+def workbook_grids(package: Package) -> list[Grid]:
+    """One grid per sheet, in the workbook's order: values only (no formula is run), streamed out of the package
+    already checked by ``ooxml.sheetstream``, each cell checked as it is read; the parts read are those the
+    package's relationships name, and every other XML part is checked for a DTD."""
     path = package.path
-    _check_xml(package, keep=True)  # kept: the sheets are read again for their extent
     try:
-        for name in package.sheet_parts:
-            package.check_sheet_extent(name, max_rows=200_000, max_columns=500, holds="any action plan")
-    except (MalformedPartError, KeyError, zipfile.BadZipFile) as exc:
-        cause = exc.cause if isinstance(exc, MalformedPartError) else exc
-        raise InputError(f"{path}: cannot be read as a workbook ({cause.__class__.__name__}: {cause}).") from None
-    try:
-        # From the path, not the package's bytes: calamine picks its reader by the file's extension there, and
-        # a workbook named .xls is refused as it always was.
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error classes for every kind of broken file
+        main = opc.main_part(package)
+        book = opc.workbook(package, main) if main else None
+        if book is None:
+            raise InputError(f"{path}: cannot be read as a workbook (it holds no workbook part).")
+        read = {main, book.shared_strings, book.styles, *book.sheets.values()}
+        xs.refuse_dtds(package, PLAN_LIMITS.max_part, {name for name in read if name})
+        reader = SheetReader(book, PLAN_LIMITS)
+        grids = []
+        for name, part in book.sheets.items():
+            if part is None:
+                raise InputError(f"{path}: sheet '{name}' cannot be read (the file does not hold its part).")
+            rows = [GridRow(f"sheet '{name}' row {number}", tuple(_cell_text(v) for v in row))
+                    for number, row in enumerate(reader.grid(name), start=1)]
+            grids.append(Grid(f"{path} (sheet '{name}')", rows, title=name))
+    except MalformedPartError as exc:
+        raise InputError(f"{path}: cannot be read as a workbook (part {exc.part} is not well-formed: "
+                         f"{exc.cause}).") from None
+    except zipfile.BadZipFile as exc:
         raise InputError(f"{path}: cannot be read as a workbook ({exc}).") from None
-    grids = []
-    for name in book.sheet_names:
-        try:
-            values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001 - as above
-            raise InputError(f"{path}: sheet '{name}' cannot be read ({exc}).") from None
-        rows = [
-            GridRow(f"sheet '{name}' row {number}", tuple(_cell_text(v) for v in row))
-            for number, row in enumerate(values, start=1)
-        ]
-        grids.append(Grid(f"{path} (sheet '{name}')", rows, title=name))
     return grids
 
 

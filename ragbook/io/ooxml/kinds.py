@@ -7,9 +7,13 @@ is read from its first bytes and, for zip packages, from the parts inside. A zip
 
 from __future__ import annotations
 
+import os
+import stat
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ...core.errors import InputError, UnsafeFileError
 from .package import Package
@@ -56,21 +60,48 @@ def refuse_password(path: Path) -> InputError:
     )
 
 
+def open_regular(path: Path) -> tuple[BinaryIO, int]:
+    """The file at ``path`` opened for reading, and its size; InputError for a name that is missing, a folder,
+    or not a regular file. A pipe or a device (``/dev/zero``, a FIFO, a link to one) is refused without being
+    opened: opening a FIFO waits for a writer, and a device never ends. The opening itself does not wait
+    either, should the name be swapped for a pipe after the check."""
+    try:
+        status = os.stat(path)
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{path}: is a folder, not a file.")
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(f"{path}: is not a regular file (a device, a pipe or a socket); it was not opened.")
+        handle = open(path, "rb", opener=_without_waiting)  # noqa: SIM115 - returned open, for the caller to close
+        opened = os.fstat(handle.fileno())
+        if not stat.S_ISREG(opened.st_mode):
+            handle.close()
+            raise InputError(f"{path}: is not a regular file (a device, a pipe or a socket).")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file.") from None
+    except (OSError, ValueError) as exc:  # ValueError: a name holding a NUL character
+        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}).") from None
+    return handle, opened.st_size
+
+
+def _without_waiting(name: str, flags: int) -> int:
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def sniff(path: Path) -> Sniffed:
     """The kind of ``path`` judged by its content (never its name)."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file.")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file.")
+    handle, size = open_regular(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with handle:
             head = handle.read(4096)
             # The rest of a zip is read through the same handle: the package is what the caller reads next.
             whole = head.startswith(ZIP_MAGIC) and size <= MAX_SOURCE_BYTES
-            data = head + handle.read() if whole else b""
+            data = head + handle.read(MAX_SOURCE_BYTES + 1 - len(head)) if whole else b""
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise UnsafeFileError(f"{path}: grew past {MAX_SOURCE_BYTES // (1024 * 1024)} MB while it was read.")
     if size == 0:
         return Sniffed(EMPTY)
     if size > MAX_SOURCE_BYTES:
@@ -101,7 +132,8 @@ def _sniff_ole(path: Path) -> str:
         with olefile.OleFileIO(str(path)) as ole:
             if ole.exists("EncryptionInfo") and ole.exists("EncryptedPackage"):
                 return ENCRYPTED_OLE
-    except Exception:  # olefile raises bare exceptions of several kinds on broken files
+    except (OSError, ValueError, IndexError, KeyError, TypeError, AttributeError, EOFError, OverflowError,
+            RecursionError, struct.error):  # olefile raises exceptions of several kinds on broken files
         return XLS_OLE
     return XLS_OLE
 

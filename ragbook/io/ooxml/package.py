@@ -13,9 +13,13 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import ElementTree
@@ -29,10 +33,26 @@ MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+CHUNK = 1024 * 1024  # what a streaming reader decompresses at a time
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+# What zipfile and zlib raise on a damaged member, besides BadZipFile: a broken deflate stream (zlib.error), a
+# member flagged as zip-encrypted (RuntimeError) or stored with an unknown method (NotImplementedError), a
+# cut-short stream (EOFError), a broken header (struct.error, OverflowError, a name that is not UTF-8...).
+DAMAGE = (zlib.error, EOFError, RuntimeError, NotImplementedError, struct.error, OverflowError, ValueError,
+          zipfile.LargeZipFile)
+
+
+def damaged(part: str, cause: Exception) -> zipfile.BadZipFile:
+    """The one error every caller already handles for a damaged package, naming the part and the cause."""
+    kind = cause.__class__.__name__
+    kind = f"{cause.__class__.__module__}.{kind}" if kind == "error" else kind
+    return zipfile.BadZipFile(f"part {part} is damaged ({kind})")
 
 
 class MalformedPartError(Exception):
@@ -53,7 +73,10 @@ class Package:
 
     def __init__(self, path: Path, data: bytes) -> None:
         self.path, self.data = path, data
-        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+        except DAMAGE as exc:
+            raise zipfile.BadZipFile(f"the zip directory is damaged ({exc.__class__.__name__})") from None
         self._parts: dict[str, bytes] = {}
         self._relationships: dict[str, dict[str, str]] = {}
         self._sheets: dict[str, dict[str, str]] = {}
@@ -106,6 +129,60 @@ class Package:
     def __contains__(self, name: object) -> bool:
         return name in self.names
 
+    @cached_property
+    def _folded(self) -> dict[str, str | None]:
+        folded: dict[str, str | None] = {}
+        for name in self.names:
+            key = name.translate(_ASCII_LOWER)
+            folded[key] = None if key in folded else name  # None: two members differ only in letter case
+        return folded
+
+    def member(self, part: str) -> str | None:
+        """The member holding the part named ``part`` (no leading slash), or None. OPC part names compare
+        case-insensitively (ASCII letters), and a relationship target may be percent-encoded; a package holding
+        two members whose names differ only in case is refused, as no reader could tell which one is meant."""
+        for name in (part, unquote(part)):
+            key = name.translate(_ASCII_LOWER)
+            if key in self._folded:
+                found = self._folded[key]
+                if found is None:
+                    raise UnsafeFileError(f"{self.path}: holds two parts named {name} (differing only in letter "
+                                          f"case), which Office never writes; refused.")
+                return found
+        return None
+
+    def head(self, name: str, size: int) -> bytes:
+        """The first ``size`` bytes of a member, decompressing no more than that."""
+        try:
+            with self._zip.open(name) as handle:
+                return handle.read(size)
+        except DAMAGE as exc:
+            raise damaged(name, exc) from None
+
+    def chunks(self, name: str | zipfile.ZipInfo, limit: int, holds: str = "any workbook",
+               size: int = CHUNK) -> Iterator[bytes]:
+        """The member's bytes as decompressed, ``size`` at a time; refused once more than ``limit`` came out.
+        Only what decompression really produces is counted, whatever the zip's headers claim."""
+        member = name if isinstance(name, str) else name.filename
+        try:
+            handle = self._zip.open(name)
+        except DAMAGE as exc:
+            raise damaged(member, exc) from None
+        with handle:
+            total = 0
+            while True:
+                try:
+                    chunk = handle.read(size)
+                except DAMAGE as exc:
+                    raise damaged(member, exc) from None
+                if not chunk:
+                    return
+                total += len(chunk)
+                if total > limit:
+                    raise UnsafeFileError(f"{self.path}: part {member} holds more than {_size(limit)}, far more "
+                                          f"than {holds}; refused.")
+                yield chunk
+
     def part(self, name: str, *, keep: bool = True) -> bytes:
         """The bytes of one member; an XML part is refused if it declares a DTD (billion laughs, external
         entities). ``keep=False`` spares the memory of a part nothing will ask for again."""
@@ -117,8 +194,11 @@ class Package:
         return data
 
     def _read(self, name: str) -> bytes:
-        with self._zip.open(name) as handle:
-            data = handle.read(MAX_UNCOMPRESSED + 1)
+        try:
+            with self._zip.open(name) as handle:
+                data = handle.read(MAX_UNCOMPRESSED + 1)
+        except DAMAGE as exc:
+            raise damaged(name, exc) from None
         if len(data) > MAX_UNCOMPRESSED:
             raise UnsafeFileError(f"{self.path}: part {name} is larger than it claims; refused.")
         if name.endswith(XML_SUFFIXES):
@@ -126,7 +206,7 @@ class Package:
         return data
 
     def check_xml(self, *, keep: bool = False) -> None:
-        """Check every XML part for a DTD now, before a reader of the whole package (calamine, python-docx)."""
+        """Check every XML part for a DTD now, before a reader of the whole package (python-docx, openpyxl)."""
         for info in self._zip.infolist():
             if info.filename.endswith(XML_SUFFIXES):
                 self.part(info.filename, keep=keep)
@@ -189,6 +269,10 @@ class Package:
         return check_sheet_extent(self.path, sheet, self.part(part), **limits)
 
 
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
+
+
 def resolve(folder: str, target: str) -> str:
     """The part a relationship target names, seen from a part in ``folder``."""
     if target.startswith("/"):
@@ -198,9 +282,30 @@ def resolve(folder: str, target: str) -> str:
 
 def refuse_dtd(path: Path, name: str, data: bytes) -> None:
     # XML keywords are case-sensitive, and a well-formed DTD can only stand in the prolog; searching the whole
-    # part also catches one hidden after a long comment.
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    # part also catches one hidden after a long comment. A part in UTF-16 or UTF-32 is searched as the text an
+    # XML parser decodes (its encoding found as the XML spec's appendix F says), not as bytes.
+    text = _wide_text(data)
+    if text is None:
+        found = b"<!DOCTYPE" in data or b"<!ENTITY" in data
+    else:
+        found = "<!DOCTYPE" in text or "<!ENTITY" in text
+    if found:
         raise UnsafeFileError(f"{path}: part {name} declares a DTD or entities, which Office never writes; refused.")
+
+
+# XML spec, appendix F: a byte order mark, or the bytes of "<" in each wide encoding, tell the encoding (expat,
+# like the spec, takes a part opening with "<" and a zero byte as UTF-16 even without "?" next).
+_WIDE = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+         (b"<\x00\x00\x00", "utf-32-le"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"))
+
+
+def _wide_text(data: bytes) -> str | None:
+    """The text of a part written in UTF-16 or UTF-32; None for one in UTF-8 or another ASCII-based encoding."""
+    for mark, encoding in _WIDE:
+        if data.startswith(mark):
+            return data.decode(encoding, errors="replace")
+    return None
 
 
 _CELL_ROWS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
@@ -210,8 +315,8 @@ _CELL_COLUMNS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})[0-9]')
 _PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _PLAIN_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 
-# What a dense grid of a sheet's extent may cost: python-calamine builds one (and aborts the whole process,
-# beyond any exception handler, when it cannot), so a single cell at XFD900000 must be refused first.
+# What a dense grid of a sheet's extent may cost: the list sheets are handed over as one (see
+# sheetstream.SheetReader.grid), so a single cell at XFD900000 must be refused before one is built.
 MAX_GRID_CELLS = 20_000_000
 
 

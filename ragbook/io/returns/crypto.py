@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from ...core.errors import InputError
+
+MAX_SPIN_COUNT = 1_000_000
 
 
 def encrypt(data: bytes, password: str) -> bytes:
@@ -25,6 +29,11 @@ def decrypt(data: bytes, password: str | None, path: Path) -> bytes:
         raise InputError(f"{path}: is password-protected, and no password was given (use --password-file).")
     try:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        info = getattr(office, "info", None)
+        spins = info.get("spinValue", 0) if isinstance(info, dict) else 0
+        if spins > MAX_SPIN_COUNT:  # Excel asks for 100,000; ten million would take the machine minutes per file
+            raise InputError(f"{path}: is password-protected with {spins:,} rounds of key hashing, far more than "
+                             f"Excel uses; refused.")
         office.load_key(password=password)
         out = io.BytesIO()
         office.decrypt(out)
@@ -32,7 +41,8 @@ def decrypt(data: bytes, password: str | None, path: Path) -> bytes:
         raise InputError(f"{path}: the password does not open it (not the password the returns were issued "
                          f"with).") from None
     except (exceptions.DecryptionError, exceptions.FileFormatError, exceptions.ParseError, OSError, ValueError,
-            KeyError, AssertionError, IndexError) as exc:
+            KeyError, AssertionError, IndexError, TypeError, AttributeError, EOFError, OverflowError, struct.error,
+            ExpatError, NotImplementedError, RecursionError) as exc:  # a damaged encryption header, however damaged
         raise InputError(f"{path}: is password-protected but cannot be decrypted ({exc.__class__.__name__}).") from None
     return out.getvalue()
 

@@ -1,75 +1,84 @@
 """Reading a return that came back from an agency: nothing in the file is trusted.
 
-In this order: the file is read once into memory (size-limited) and recognised by its content, not its name;
-a password-protected one is decrypted with the known password; the zip's central directory is checked (zip
-bombs) and every XML part is checked for a DTD (billion laughs, external entities) before anything parses
-it; a macro-enabled package is refused. Only then are the values read, with python-calamine (values only, no
-formulas run, no styles), and the sheet XML is scanned for formulas, which calamine would hide behind their
-cached values. The result is a ``ReturnContent`` of plain values for the pure checks in ``core.returns``.
+In this order: the name must be a regular file (a pipe or a device is refused without being opened), read
+once into memory (size-limited) and recognised by its content, not its name; a password-protected one is
+decrypted with the known password; the zip's central directory is checked (zip bombs); a macro-enabled
+package is refused, however its VBA project is named. Then only the parts the package's relationships lead to
+— the workbook, its Actions and identity sheets with their shared strings and styles, the custom properties —
+are streamed through expat (``ooxml.sheetstream``), each checked as it is read: no DTD, no cell beyond a
+return's extent, no text longer than a cell, caps on cells and characters. The part checked is the part read.
+Formulas and Excel error cells are recorded cell by cell. The result is a ``ReturnContent`` of plain values for
+the pure checks in ``core.returns``. Whatever a file holds, the only exception out of ``read_return`` is
+InputError (UnsafeFileError for one that could harm the machine), so one bad file never stops the batch.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import struct
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
 
 from ...core.errors import InputError, UnsafeFileError
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, RETURN_HEADERS, Identity, ReturnContent, ReturnRow,
                              column_letter)
-from ..ooxml import kinds
-from ..ooxml.package import MalformedPartError, Package, check_sheet_extent, column_number
+from ..ooxml import kinds, opc
+from ..ooxml import xmlstream as xs
+from ..ooxml.package import DAMAGE, MalformedPartError, Package
+from ..ooxml.sheetstream import Cells, Limits, SheetReader
 from .writer import IDENTITY_FIELDS, PROPERTY_PREFIX
 
 MAX_RETURN_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 50_000  # far more actions than any one agency leads
 MAX_COLUMNS = 64  # a return has 13 columns
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_START = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+# What reading one return may hold. A return has at most MAX_ROWS rows of 13 columns, so: 16 cells a row
+# (room for notes beside the table, ignored with a warning) in each sheet; a shared string per cell; 32 Mi
+# characters of text in all (650 a row, beyond what the inputs may hold, see core.returns.MAX_LENGTHS, beside
+# the locked text); 64 MB of XML in any one part, counted as decompression produces it (a 50,000-row return
+# is about 25 MB). Whatever the compression ratio, a reading then holds at most: the file (50 MB, and its
+# decrypted copy), the text (4 bytes a character at worst: 128 MB), about 100 bytes of bookkeeping per cell and
+# string (180 MB) and expat's buffer for its longest token (twice 64 MB): well under 1 GB, on any file.
+LIMITS = Limits(holds="any return", max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=MAX_ROWS * 16,
+                max_strings=1_000_000, max_text=32 * 1024 * 1024, max_part=64 * 1024 * 1024)
+# What a damaged or hostile zip makes zipfile and zlib raise (the package turns them into BadZipFile, naming the
+# part; these are caught here too, should any come through): see ooxml.package.DAMAGE.
+DAMAGED = (zipfile.BadZipFile, OSError, *DAMAGE)
 
 
 def read_return(path: Path, password: str | None = None) -> ReturnContent:
     """Read and check one return file; raises InputError (or UnsafeFileError) naming the reason it is refused."""
-    data = _read_bytes(path)
-    data = _unwrap(path, data, password)
-    with _open_package(path, data) as package:
-        _check_parts(package)
-        sheet_part = _sheet_part(package, ACTIONS_SHEET)
-        for name in (ACTIONS_SHEET, IDENTITY_SHEET):
-            part = sheet_part if name == ACTIONS_SHEET else _sheet_part(package, name)
-            if part in package:
-                _check_extent(path, name, package.part(part))
-        formulas = _formula_cells(package.part(sheet_part) if sheet_part in package else b"")
-        properties = package.part("docProps/custom.xml") if "docProps/custom.xml" in package else None
-    values = _sheet_values(path, data)
-    copies = (("the document properties", _identity_from_properties(properties)),
-              (f"the hidden sheet '{IDENTITY_SHEET}'", _identity_from_sheet(values.get(IDENTITY_SHEET))))
-    if ACTIONS_SHEET not in values:
-        raise InputError(f"{path}: has no '{ACTIONS_SHEET}' sheet, so it is not a return (or the sheet was renamed).")
-    rows, warnings = _rows(path, values[ACTIONS_SHEET], formulas)
-    return ReturnContent(str(path), copies, rows, tuple(warnings))
+    data = _unwrap(path, _read_bytes(path), password)
+    try:
+        with _open_package(path, data) as package:
+            return _read(package)
+    except MalformedPartError as exc:
+        raise InputError(f"{path}: part {exc.part} is not well-formed ({exc.cause.__class__.__name__}); ask the "
+                         f"agency to send the return again.") from None
+    except DAMAGED as exc:
+        why = exc.__class__.__name__
+        if isinstance(exc, zipfile.BadZipFile) and str(exc).startswith("part "):
+            why = str(exc)  # "part xl/styles.xml is damaged (zlib.error)"
+        elif why == "error":
+            why = f"{exc.__class__.__module__}.error"  # zlib.error, struct.error
+        raise InputError(f"{path}: is damaged or cut short ({why}); ask the agency to send it again.") from None
 
 
 # ---------------------------------------------------------------------------- bytes, kind, decryption
 def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
+    """The file's bytes, at most MAX_RETURN_BYTES; a name that is not a regular file is never opened (opening
+    a pipe waits for a writer, and a device such as /dev/zero never ends)."""
+    handle, size = kinds.open_regular(path)
+    with handle:
         if size > MAX_RETURN_BYTES:
             raise UnsafeFileError(f"{path}: is {size // (1024 * 1024)} MB, far larger than any return; refused.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        try:
+            data = handle.read(MAX_RETURN_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if len(data) > MAX_RETURN_BYTES:
+        raise UnsafeFileError(f"{path}: is larger than any return; refused.")
+    return data
 
 
 def _unwrap(path: Path, data: bytes, password: str | None) -> bytes:
@@ -98,116 +107,105 @@ def _is_encrypted_package(data: bytes) -> bool:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             return ole.exists("EncryptionInfo") and ole.exists("EncryptedPackage")
-    except (OSError, ValueError, IndexError, TypeError, AttributeError):  # a broken OLE file is not encrypted
+    except (OSError, ValueError, IndexError, KeyError, TypeError, AttributeError, EOFError, struct.error,
+            OverflowError, RecursionError):  # a broken OLE file is not an encrypted package
         return False
 
 
 def _open_package(path: Path, data: bytes) -> Package:
     try:
         return Package(path, data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except DAMAGED:
         raise InputError(f"{path}: is damaged or cut short (it starts like an Excel file but cannot be opened); "
                          f"ask the agency to send it again.") from None
 
 
-def _check_parts(package: Package) -> None:
-    """Every XML part past the DTD check; refuses anything but a macro-free workbook."""
-    path, names = package.path, package.names
-    try:
-        if "mimetype" in names and b"opendocument" in package.part("mimetype")[:100]:
-            raise InputError(f"{path}: is {kinds.describe_kind(kinds.ODS)}, not a return; ask the agency to save "
-                             f"it as an Excel Workbook (.xlsx).")
-        if "[Content_Types].xml" not in names:
-            raise InputError(f"{path}: is {kinds.describe_kind(kinds.UNKNOWN_ZIP)}, not a return.")
-        package.check_xml(keep=True)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise InputError(f"{path}: is damaged or cut short ({exc.__class__.__name__}); ask the agency to send it "
-                         f"again.") from None
-    if b"macroEnabled" in package.part("[Content_Types].xml") or any(n.lower().endswith("vbaproject.bin")
-                                                                    for n in names):
+# ---------------------------------------------------------------------------- the package
+def _read(package: Package) -> ReturnContent:
+    path = package.path
+    if any(info.flag_bits & 0x1 for info in package.infos):
+        raise InputError(f"{path}: has parts locked with a zip password (not Excel's own password), so it cannot "
+                         f"be read; ask the agency to send the return again without it.")
+    book, properties = _book(package)
+    # The parts read below refuse a DTD as they are parsed; every other XML part is checked for one here.
+    read = {book.workbook, book.shared_strings, book.styles, properties, book.sheets.get(ACTIONS_SHEET),
+            book.sheets.get(IDENTITY_SHEET), package.member("[Content_Types].xml"), package.member("_rels/.rels")}
+    xs.refuse_dtds(package, LIMITS.max_part, read)
+    if ACTIONS_SHEET not in book.sheets:
+        raise InputError(f"{path}: has no '{ACTIONS_SHEET}' sheet, so it is not a return (or the sheet was renamed).")
+    reader = SheetReader(book, LIMITS, blank_text=True)
+    actions = _sheet(reader, ACTIONS_SHEET)
+    identity = _sheet(reader, IDENTITY_SHEET) if IDENTITY_SHEET in book.sheets else None
+    copies = (("the document properties", _identity_from_properties(package, properties)),
+              (f"the hidden sheet '{IDENTITY_SHEET}'", _identity_from_sheet(identity)))
+    rows, warnings = _rows(path, actions)
+    return ReturnContent(str(path), copies, rows, tuple(warnings))
+
+
+def _book(package: Package) -> tuple[opc.Book, str | None]:
+    """The workbook's parts and the custom properties' part; refuses anything but a macro-free workbook."""
+    path = package.path
+    mimetype = package.member("mimetype")
+    if mimetype is not None and b"opendocument" in package.head(mimetype, 100):
+        raise InputError(f"{path}: is {kinds.describe_kind(kinds.ODS)}, not a return; ask the agency to save it as "
+                         f"an Excel Workbook (.xlsx).")
+    if package.member("[Content_Types].xml") is None:
+        raise InputError(f"{path}: is {kinds.describe_kind(kinds.UNKNOWN_ZIP)}, not a return.")
+    types = opc.content_types(package)
+    package_relations = opc.relationships(package, "")
+    main = next((package.member(r.target) for r in package_relations if r.type in opc.OFFICE_DOCUMENT), None)
+    relations = opc.relationships(package, main) if main else []
+    if opc.macro_evidence(package, types, package_relations + relations):
         raise UnsafeFileError(f"{path}: is {kinds.describe_kind(kinds.XLSM)}; returns must be macro-free, so it was "
                               f"refused unopened; ask the agency to save it as an Excel Workbook (.xlsx).")
-    if "xl/workbook.xml" not in names:
+    book = opc.workbook(package, main, relations) if main else None
+    if book is None:
         raise InputError(f"{path}: is an Office document but not an Excel workbook, so not a return.")
+    properties = next((package.member(r.target) for r in package_relations if r.type in opc.CUSTOM_PROPERTIES), None)
+    return book, properties
 
 
-def _sheet_part(package: Package, name: str) -> str | None:
-    try:
-        # Not the package's main part: calamine reads xl/workbook.xml, so that is where the checks must look.
-        return package.sheets_of("xl/workbook.xml").get(name)
-    except MalformedPartError as exc:
-        raise InputError(f"{package.path}: part {exc.part} is not well-formed ({exc.cause.__class__.__name__}); ask "
-                         f"the agency to send the return again.") from None
-
-
-def _check_extent(path: Path, name: str, sheet_xml: bytes) -> None:
-    """Refuse a sheet whose cells reach far out: calamine makes a dense grid of the whole extent, so a single
-    cell at XFD900000 would ask for hundreds of gigabytes (and abort the process) before any check could run."""
-    cells = len(_ANY_CELL.findall(sheet_xml))
-    addressed = len(_CELL_START.findall(sheet_xml))
-    if addressed != cells:
-        raise UnsafeFileError(f"{path}: sheet '{name}' has {cells - addressed} cells without an address, which "
+def _sheet(reader: SheetReader, name: str) -> Cells:
+    path = reader.path
+    if reader.book.sheets.get(name) is None:
+        raise InputError(f"{path}: its sheet '{name}' names a part the file does not hold (it is damaged); ask the "
+                         f"agency to send the return again.")
+    cells = reader.read(name)
+    if cells.unaddressed:
+        raise UnsafeFileError(f"{path}: sheet '{name}' has {cells.unaddressed} cells without an address, which "
                               f"Excel never writes; refused.")
-    check_sheet_extent(path, name, sheet_xml, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
-                             holds="any return")
-
-
-def _formula_cells(sheet_xml: bytes) -> dict[int, set[int]]:
-    """Row number -> 0-based columns holding a formula (calamine only reports their cached values)."""
-    found: dict[int, set[int]] = {}
-    for match in _FORMULA.finditer(sheet_xml):
-        start = sheet_xml.rfind(b"<", 0, match.start())
-        cell = None
-        for candidate in _CELL_START.finditer(sheet_xml, max(0, start - 2000), match.start()):
-            cell = candidate
-        if cell is None:
-            continue
-        found.setdefault(int(cell.group(2)), set()).add(column_number(cell.group(1).decode()) - 1)
-    return found
+    return cells
 
 
 # ---------------------------------------------------------------------------- values
-def _sheet_values(path: Path, data: bytes) -> dict[str, list[list[object]]]:
-    from python_calamine import CalamineWorkbook  # noqa: PLC0415
-
-    values = {}
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for name in book.sheet_names:
-            if name in (ACTIONS_SHEET, IDENTITY_SHEET):
-                # Safe only after _check_extent: calamine sizes the grid by the cells' addresses.
-                values[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except (InputError, UnsafeFileError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own error classes for every kind of broken file
-        raise InputError(f"{path}: cannot be read as a workbook ({exc.__class__.__name__}); ask the agency to send "
-                         f"the return again.") from None
-    return values
-
-
-def _rows(path: Path, values: list[list[object]], formulas: dict[int, set[int]]) -> tuple[tuple[ReturnRow, ...], list[str]]:
+def _rows(path: Path, cells: Cells) -> tuple[tuple[ReturnRow, ...], list[str]]:
     width = len(RETURN_HEADERS)
-    header = [_plain(v) for v in (values[0] if values else [])]
-    header += [""] * (width - len(header))
+    first = cells.rows.get(1, {})
+    header = [_plain(first.get(position)) for position in range(width)]
     for position, expected in enumerate(RETURN_HEADERS):
         if header[position] != expected:
             found = f"{header[position]!r}" if header[position] else "nothing"
             raise InputError(f"{path}: sheet '{ACTIONS_SHEET}' cell {column_letter(position)}1 should be "
                              f"{expected!r} but holds {found}: its columns were inserted, deleted or moved, so "
                              f"no row can be trusted; ask the agency to fill in the return as issued.")
-    extra = [column_letter(i) for i, h in enumerate(header[width:], start=width) if h]
+    extra = [column_letter(i) for i in sorted(first) if i >= width and _plain(first[i])]
     if extra:
         raise InputError(f"{path}: sheet '{ACTIONS_SHEET}' has extra columns ({', '.join(extra)}) beyond the return's "
                          f"layout, so no row can be trusted; ask the agency to fill in the return as issued.")
     rows, warnings = [], []
-    for number, raw in enumerate(values[1:], start=2):
-        cells = [_value(v) for v in raw]
-        if not any(v not in (None, "") for v in cells) and number not in formulas:
+    columns = range(width)
+    for number in sorted({*cells.rows, *cells.formulas, *cells.errors} - {1}):
+        # Only cells holding something are kept (blank text reads as blank: see SheetReader's blank_text).
+        found = cells.rows.get(number, {})
+        values = tuple(map(found.get, columns))
+        if datetime in set(map(type, values)):
+            values = tuple(map(_value, values))
+        formulas, errors = cells.formulas.get(number, ()), cells.errors.get(number, {})
+        if not found and not formulas and not errors:
             continue
-        if any(v not in (None, "") for v in cells[width:]):
+        if found and max(found) >= width:
             warnings.append(f"row {number}: text beyond column {column_letter(width - 1)} was ignored")
-        cells = (cells + [None] * width)[:width]
-        rows.append(ReturnRow(number, tuple(cells), frozenset(formulas.get(number, ()))))
+        rows.append(ReturnRow(number, values, frozenset(formulas), dict(errors)))
     return tuple(rows), warnings
 
 
@@ -224,28 +222,53 @@ def _plain(value: object) -> str:
 
 
 # ---------------------------------------------------------------------------- identity
-def _identity_from_properties(data: bytes | None) -> Identity | None:
-    if not data:
-        return None
-    try:
-        root = SafeET.fromstring(data)
-    except (ParseError, DefusedXmlException, ValueError):
+_PROPERTY = xs.names(xs.CUSTOM_PROPERTIES, "property")
+
+
+def _identity_from_properties(package: Package, part: str | None) -> Identity | None:
+    """The identity in the custom document properties (each ``property`` element's name and the text of its
+    value element); None when there is none or the part is not well-formed."""
+    if part is None:
         return None
     found: dict[str, str] = {}
-    for prop in root:
-        name = prop.get("name", "")
-        if name.startswith(PROPERTY_PREFIX) and len(prop):
-            found[name[len(PROPERTY_PREFIX):]] = (prop[0].text or "").strip()
+    name: str | None = None
+    depth = 0
+    text: list[str] = []
+
+    def start(element: str, attributes: dict) -> None:
+        nonlocal name, depth
+        depth += 1
+        if depth == 2:
+            name = attributes.get("name", "") if element in _PROPERTY else None
+            text.clear()
+
+    def end(element: str) -> None:
+        nonlocal name, depth
+        if depth == 2 and name is not None:
+            if name.startswith(PROPERTY_PREFIX) and len(found) < 100:
+                found[name[len(PROPERTY_PREFIX):]] = "".join(text).strip()
+            name = None
+        depth -= 1
+
+    def chars(data: str) -> None:
+        if name is not None and depth == 3 and len(text) < 100:
+            text.append(data)
+
+    try:
+        xs.parse(package, part, opc.SMALL_PART, start, end, chars)
+    except MalformedPartError:
+        return None
     return _identity(found)
 
 
-def _identity_from_sheet(values: list[list[object]] | None) -> Identity | None:
-    if not values:
+def _identity_from_sheet(cells: Cells | None) -> Identity | None:
+    if cells is None:
         return None
     found = {}
-    for row in values:
-        if len(row) >= 2 and row[0] in IDENTITY_FIELDS:
-            value = row[1]
+    for number in sorted(cells.rows):
+        row = cells.rows[number]
+        if row.get(0) in IDENTITY_FIELDS:
+            value = row.get(1)
             found[str(row[0])] = str(int(value)) if isinstance(value, float) and value.is_integer() else _plain(value)
     return _identity(found)
 
