@@ -44,6 +44,8 @@ class IssueReport:
     returns: tuple[IssuedReturn, ...]
     notes: tuple[str, ...] = ()
     encrypted: bool = False
+    plan_name: str = ""  # how the returns and their emails name the plan
+    signature: tuple[str, ...] = ()  # the lines that sign the emails
 
     @property
     def files(self) -> list[Path]:
@@ -57,6 +59,7 @@ class ConsolidationReport:
     pending: tuple[str, ...] = ()  # "return id (agency)" still awaited
     notes: tuple[str, ...] = ()
     summary_refreshed: bool = False
+    recorded: bool = False  # whether anything was written to the master
 
     @property
     def has_problems(self) -> bool:
@@ -91,7 +94,9 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
     ledger = master.read_ledger()
     ledger.ensure_secret()
     round_ = ledger.last_round + 1
-    plan_name = Path(master.name).name
+    settings = master.read_settings()
+    plan_name = settings.plan_label([a.review for a in register.actions], Path(master.name).name)
+    signature = tuple(settings.signature())
     written: list[IssuedReturn] = []
     notes: list[str] = []
     new_entries: list[LedgerEntry] = []
@@ -103,13 +108,14 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
                 continue
             identity = Identity(ledger.return_id(round_, agency.name), agency.name, round_, issued)
             path = out_dir / f"{identity.return_id}.xlsx"
-            files.write(ReturnSpec(identity, due, actions, register.index, plan_name), path, ledger.secret, password)
+            files.write(ReturnSpec(identity, due, actions, register.index, plan_name, settings.return_contact),
+                        path, ledger.secret, password)
             draft = None
             if eml:
                 if not agency.email:
                     notes.append(f"{agency.name} has no email address on the {AGENCIES} sheet; its draft has "
                                  f"no recipient")
-                draft = files.write_draft(path, agency, plan_name, due, bool(password))
+                draft = files.write_draft(path, agency, plan_name, due, bool(password), signature)
             written.append(IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
                                         agency.contact))
             new_entries += [
@@ -126,7 +132,8 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
     master.write_ledger(ledger)
     master.write_returns(master.read_returns() + [
         ReturnRecord(r.return_id, r.agency, issued, due, None, ReturnStatus.PENDING, r.path.name) for r in written])
-    return IssueReport(master.name, round_, issued, due, tuple(written), tuple(notes), bool(password))
+    return IssueReport(master.name, round_, issued, due, tuple(written), tuple(notes), bool(password), plan_name,
+                       signature)
 
 
 def remove_issued(files: ReturnFiles, written: Sequence[IssuedReturn]) -> None:
@@ -157,7 +164,7 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
     when = datetime.combine(today, time()) if today else datetime.now().replace(microsecond=0)
     register = master.read_register()
     ledger = master.read_ledger()
-    before = list(register.actions)
+    before, issued_before = list(register.actions), list(ledger.entries)
     lookups = Lookups.build(register, ledger)
     outcomes: list[ReturnOutcome] = []
     for path in found:
@@ -167,18 +174,31 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
             outcomes.append(rejected(str(path), str(exc)))
             continue
         outcomes.append(consolidate_return(register, ledger, content, when, lookups))
+    # Only what changed is written: a batch of refused files that match no issued return leaves the master as
+    # it was, byte for byte (the unit of work saves nothing when nothing was written).
+    recorded = False
     if register.actions != before:
         master.write_register(register)
-    master.write_ledger(ledger)
+        recorded = True
+    if ledger.entries != issued_before:
+        master.write_ledger(ledger)
+        recorded = True
     audit = [entry for outcome in outcomes for entry in outcome.audit]
     if audit:
         master.append_audit(audit)
-    pending = _update_returns_sheet(master, outcomes, when.date())
-    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending))
-
-
-def _update_returns_sheet(master: Master, outcomes: Sequence[ReturnOutcome], received: date) -> list[str]:
+        recorded = True
     records = master.read_returns()
+    updated = _returns_after(records, outcomes, when.date())
+    if updated != records:
+        master.write_returns(updated)
+        recorded = True
+    pending = [f"{r.return_id} ({r.agency})" for r in updated if r.is_pending]
+    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded)
+
+
+def _returns_after(records: list[ReturnRecord], outcomes: Sequence[ReturnOutcome], received: date) -> list[ReturnRecord]:
+    """The Returns sheet's records once each outcome is marked on the return it belongs to."""
+    records = list(records)
     by_id = {record.return_id: position for position, record in enumerate(records) if record.return_id}
     for outcome in outcomes:
         name = Path(outcome.path).name
@@ -193,8 +213,7 @@ def _update_returns_sheet(master: Master, outcomes: Sequence[ReturnOutcome], rec
         else:
             record = replace(record, status=outcome.status, file=name, received=record.received or received)
         records[position] = replace(record, notes=notes[:MAX_NOTES])
-    master.write_returns(records)
-    return [f"{r.return_id} ({r.agency})" for r in records if r.is_pending]
+    return records
 
 
 def _named_in(records: Sequence[ReturnRecord], by_id: dict[str, int], name: str) -> int | None:
@@ -219,7 +238,7 @@ def consolidate_plan(plans: Plans, files: ReturnFiles, paths: Sequence[Path], **
 
     with plans.editing() as master:
         report = consolidate_returns(master, files, paths, **options)
-        if report.outcomes:
+        if report.recorded:
             refresh_summary(master, today=options.get("today"))
             report = replace(report, summary_refreshed=True)
         return report

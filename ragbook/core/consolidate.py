@@ -18,11 +18,13 @@ from datetime import datetime
 from enum import StrEnum
 from collections.abc import Mapping, Sequence
 
+from .limits import CELL_TEXT_MAX, shorten
 from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
 from .model import Action, Register
 from .ratings import COMPLETE, role_code
 from .records import AuditEntry, ReturnStatus
-from .returns import ReturnContent, ReturnRejected, RowCheck, check_identity, check_inputs, match_rows
+from .returns import (ReturnContent, ReturnRejected, RowCheck, RowMatch, check_identity, check_inputs,
+                      match_rows)
 from .rules import FIELD_LABELS
 
 INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
@@ -134,6 +136,9 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     first = entries[0]
     lookups = lookups or Lookups.build(register, ledger)
     match = match_rows(entries, content.rows, ledger, _LockedNow(register, lookups.positions))
+    relabelled = _relabelled(entries, match, ledger)
+    if relabelled:
+        return rejected(content.path, relabelled, first.return_id, first.agency)
     reasons = [message for _, message in match.problems]
     warnings = list(content.warnings)
     lost = [place for place, identity in content.copies if identity is None]
@@ -179,6 +184,32 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         ReturnStatus.PARTLY_ACCEPTED if accepted else ReturnStatus.REJECTED)
     return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),
                          tuple(outcomes), tuple(audit))
+
+
+def _relabelled(entries: Sequence[LedgerEntry], match: RowMatch, ledger: Ledger) -> str:
+    """Why a return whose rows are another agency's return's rows is refused as a whole ("" when they are not).
+
+    Its identity copies may have been changed consistently: applying the rows it shares with the return it
+    claims to be would credit one agency's words to another. A single row pasted from a colleague's return is
+    not that, and is only ignored; rows of other agencies' actions that outnumber the return's own, or stand
+    in place of rows it lost, are.
+    """
+    claimed = entries[0]
+    own = {e.key for e in entries}
+    others: dict[tuple[str, str], LedgerEntry] = {}
+    for entry in ledger.entries:
+        if entry.agency.casefold() != claimed.agency.casefold() and entry.key not in own:
+            if entry.key not in others or entry.round > others[entry.key].round:
+                others[entry.key] = entry
+    foreign = sorted({row.number: others[row.key] for row, _ in match.problems if row.key in others}.items())
+    if not foreign or (not match.missing and len(foreign) < len(match.matched)):
+        return ""
+    owners = sorted({f"{e.agency} (return {e.return_id})" for _, e in foreign})
+    rows = ", ".join(str(number) for number, _ in foreign)
+    lost = f", and {len(match.missing)} of its own actions are missing" if match.missing else ""
+    return (f"its rows are not those of return {claimed.return_id} as issued to {claimed.agency}: rows {rows} hold "
+            f"actions issued to {' and '.join(owners)}{lost}; it looks relabelled as another agency's return, so "
+            f"nothing in it was applied; ask {claimed.agency} to send back the return it was sent")
 
 
 def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: RowCheck, when: datetime,
@@ -273,4 +304,11 @@ def _combine(register: Register, name: str, winners: Sequence[LedgerEntry]) -> o
     texts = {e.agency: str(e.submitted(name)) for e in winners}
     if len(texts) == 1:
         return next(iter(texts.values()))
-    return "\n\n".join(f"{agency}: {text}" for agency, text in sorted(texts.items(), key=lambda i: i[0].casefold()))
+    parts = [f"{agency}: {text}" for agency, text in sorted(texts.items(), key=lambda i: i[0].casefold())]
+    combined = "\n\n".join(parts)
+    if len(combined) > CELL_TEXT_MAX:
+        # Many agencies' long texts on one shared action: each keeps an equal share of the cell, visibly cut;
+        # every agency's whole text stays in the ledger.
+        share = (CELL_TEXT_MAX - 2 * (len(parts) - 1)) // len(parts)
+        combined = "\n\n".join(shorten(part, share) for part in parts)
+    return combined

@@ -4,9 +4,6 @@ safety (refused while Excel has it open, untouched when anything fails)."""
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from ragbook import commands, present
 from ragbook.app import returns as returns_cycle
 from ragbook.cli import cli
 
+from tests.helpers.hostile import run_ragbook
 from tests.helpers.returns import Cycle, fill_return, returns_rows
 GOOD = {"5.2": {"New Rating": "G", "Progress Update": "Briefing delivered.", "Updated By": "DI Shah"}}
 
@@ -96,7 +94,7 @@ def test_a_failure_midway_leaves_the_master_exactly_as_it_was(cycle: Cycle, monk
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(returns_cycle, "_update_returns_sheet", fail)
+    monkeypatch.setattr(returns_cycle, "_returns_after", fail)
     with pytest.raises(OSError):
         commands.consolidate_plan(cycle.plan, [path])
     assert cycle.plan.read_bytes() == before
@@ -127,12 +125,10 @@ def test_hostile_files_stay_within_memory_and_time_in_a_separate_process(cycle: 
                 data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
                                                      b"</sheetData>")
             out.writestr(info, data)
-    completed = subprocess.run([sys.executable, "-m", "ragbook", "consolidate", str(cycle.plan), str(folder)],
-                               capture_output=True, text=True, timeout=120)
-    assert completed.returncode == 1, completed.stderr
-    assert "zip bomb" in completed.stdout and "far outside any return" in completed.stdout
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert peak_mb < 400
+    ended = run_ragbook("consolidate", cycle.plan, folder, cwd=cycle.folder, timeout=120)
+    assert ended.code == 1, ended.stderr
+    assert "zip bomb" in ended.stdout and "far outside any return" in ended.stdout
+    assert ended.peak_mb < 400
 
 
 def test_nothing_to_do_is_said_plainly(cycle: Cycle, tmp_path: Path) -> None:

@@ -95,6 +95,26 @@ def inserted_row(ws) -> None:
     ws.cell(6, 9).value = "R"
 
 
+def relabelled_as_health(cycle: Cycle) -> list[Path]:
+    """Police's filled return, its identity changed in both copies to Health's return of the same round."""
+    health = next(r for r in cycle.report.returns if r.agency == "Health")
+    identity = {"return_id": health.return_id, "agency": "Health"}
+    return [set_identity(police(cycle, {**GOOD, **SECOND}), sheet=identity, props=identity)]
+
+
+def pasted_from_health(cycle: Cycle) -> list[Path]:
+    """Police's return with one row of Health's (action 5.3) pasted under its own rows."""
+    health = load_workbook(cycle.return_of("Health"))["Actions"]
+    row = next(r for r in health.iter_rows(min_row=2) if r[1].value == "5.3")
+    path = police(cycle, SECOND)
+
+    def paste(ws) -> None:
+        for position, cell in enumerate(row, start=1):
+            ws.cell(6, position).value = cell.value
+
+    return [edit_actions(path, paste)]
+
+
 def macro_enabled(cycle: Cycle) -> list[Path]:
     path = police(cycle, GOOD)
 
@@ -267,6 +287,9 @@ CASES = [
          "Partly accepted", "5000 characters", changed=APPLIED_12),
     Case("blue without evidence", lambda cy: [police(cy, {"5.2": {"New Rating": "B"}, **SECOND})],
          "Partly accepted", "without evidence; held back", changed=APPLIED_12),
+    Case("relabelled as another agency's return", relabelled_as_health, "Rejected", "looks relabelled"),
+    Case("one row pasted from another agency's return", pasted_from_health, "Partly accepted",
+         "was not in this return as issued", changed=APPLIED_12),
     Case("blue with evidence", lambda cy: [police(cy, {"5.2": {"New Rating": "B", "Evidence": "Audit report"}})],
          "Received", changed={("5.2", "RAG"): "B", ("5.2", "Evidence"): "Audit report"}),
 ]
@@ -320,3 +343,15 @@ def test_refused_file_marks_the_return_it_is_named_after(cycle: Cycle) -> None:
     police_id = next(r.return_id for r in cycle.report.returns if r.agency == "Police")
     row = returns_rows(cycle.plan)[police_id]
     assert row["Status"] == "Rejected" and "is a text file" in row["Notes"]
+
+
+def test_a_batch_of_refused_files_that_match_no_return_leaves_the_master_untouched(cycle: Cycle) -> None:
+    folder = cycle.folder / "strays"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("Ref,Rating\n5.2,G\n")
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    before = cycle.plan.read_bytes(), cycle.plan.stat().st_mtime_ns
+    report = consolidate_plan(cycle.plan, [folder], today=CONSOLIDATED)
+    assert [o.status for o in report.outcomes] == ["Rejected", "Rejected"]
+    assert not report.recorded and not report.summary_refreshed
+    assert (cycle.plan.read_bytes(), cycle.plan.stat().st_mtime_ns) == before
