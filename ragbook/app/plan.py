@@ -16,7 +16,7 @@ from ..core.model import Register
 from ..core.privacy import scan
 from ..core.ratings import DEFAULT_INDEX, RatingIndex
 from ..core.records import Finding
-from ..core.repair import ImportedPlan, Repair, index_from_legend, repair_rows
+from ..core.repair import ImportedPlan, Repair, fit_cells, index_from_legend, repair_rows
 from ..core.rules import validate
 from .ports import Master, Plans, PlanSources
 
@@ -63,9 +63,10 @@ def read_plan_source(sources: PlanSources, source: Path, index: RatingIndex,
     """Read and repair a source plan; also returns the source's own rating index, from its legend."""
     imported = sources.read(source, index, review)
     rows, repairs = repair_rows(imported.rows, index)
+    rows, fitted, imported.cell_notes = fit_cells(rows, str(source))
     legend_index, legend_repairs = index_from_legend(imported.legend, index)
     imported.rows = rows
-    return imported, repairs + legend_repairs, legend_index
+    return imported, repairs + fitted + legend_repairs, legend_index
 
 
 def import_into(master: Master, sources: PlanSources, source: Path, review: str | None = None) -> ImportReport:
@@ -81,6 +82,8 @@ def _merge(master: Master, register: Register, source: Path, imported: ImportedP
     incoming = [replace(r.action, last_updated=stamp, updated_by=f"import of {source.name}") for r in imported.rows]
     result = register.merge(incoming)
     master.write_register(register)
+    if imported.cell_notes:
+        master.add_cell_notes(register, imported.cell_notes)
     return ImportReport(source, master.name, imported.review, len(incoming), result.added, result.updated,
                         result.unchanged, tuple(repairs), tuple(imported.notes), differences)
 

@@ -20,6 +20,23 @@ _ALL_WORDS = {"all", "all agencies", "all partners", "all partner agencies", "pa
 _AGENCY_SPLIT = re.compile(r"\s*(?:;|\n|,)\s*")
 
 
+# The Register's column headers by Action attribute, for messages that name a field as a person sees it.
+FIELD_LABELS = {
+    "review": "Review",
+    "ref": "Ref",
+    "recommendation": "Recommendation",
+    "action": "Action",
+    "lead_agency": "Lead Agency",
+    "target_date": "Target Date",
+    "revised_date": "Revised Date",
+    "progress": "Progress",
+    "evidence": "Evidence",
+    "rag": "RAG",
+    "last_updated": "Last Updated",
+    "updated_by": "Updated By",
+}
+
+
 @dataclass(frozen=True, order=True)
 class ActionKey:
     review: str

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .limits import CODE_FORBIDDEN
+
 # Letters from other alphabets that render identically to Latin capitals. Text pulled out of Word or PDF
 # often carries them (the sample plan's Blue cells hold CYRILLIC CAPITAL LETTER VE).
 _LOOKALIKES = str.maketrans(
@@ -54,6 +56,9 @@ class Rating:
     def __post_init__(self) -> None:
         if not self.code.strip():
             raise ValueError("a rating needs a code")
+        if any(mark in self.code for mark in CODE_FORBIDDEN):
+            raise ValueError(f"the rating code {self.code!r} holds a comma or a double quote, which a dropdown list "
+                             f"cannot offer; choose a code without them")
         object.__setattr__(self, "fill", normalise_hex(self.fill))
         object.__setattr__(self, "font", normalise_hex(self.font))
 

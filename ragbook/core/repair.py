@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .model import Action, recommendation_number
+from .errors import InputError
+from .limits import CELL_TEXT_MAX, CONTINUED, split_for_cell
+from .model import FIELD_LABELS, Action, recommendation_number
 from .ratings import Rating, RatingIndex
 
 REF_PATTERN = re.compile(r"^\d+(\.\d+)*[a-z]?$")
@@ -25,6 +27,16 @@ _TITLE_SUFFIX = re.compile(r"\s*[-–:]?\s*(multi[- ]agency\s+)?action\s+plan\b.
 class SourceRow:
     location: str  # "line 14", "row 5", "table 1 row 3": where a person finds it in the source
     action: Action
+
+
+@dataclass(frozen=True)
+class CellNote:
+    """Text kept in a note on an action's cell: what did not fit in the cell itself."""
+
+    review: str
+    ref: str
+    attribute: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -235,3 +247,37 @@ class ImportedPlan:
     rows: list[SourceRow]
     legend: list[LegendEntry] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the reader should know that are not repairs
+    cell_notes: list[CellNote] = field(default_factory=list)  # texts that did not fit their cells
+
+
+TEXT_ATTRIBUTES = ("review", "ref", "recommendation", "action", "lead_agency", "progress", "evidence", "rag",
+                   "updated_by")
+
+
+def fit_cells(rows: list[SourceRow], where: str) -> tuple[list[SourceRow], list[Repair], list[CellNote]]:
+    """Texts longer than an Excel cell holds are split: the cell keeps what fits, its note the rest.
+
+    Excel would cut such a text (or refuse the file), and a return could never carry the same text as the
+    master. A text too long even for a cell and its note is refused: nothing is imported.
+    """
+    fitted, repairs, notes = [], [], []
+    for row in rows:
+        changes = {}
+        for attribute in TEXT_ATTRIBUTES:
+            text = getattr(row.action, attribute)
+            if not isinstance(text, str) or len(text) <= CELL_TEXT_MAX:
+                continue
+            label = FIELD_LABELS.get(attribute, attribute)
+            head, rest = split_for_cell(text)
+            if len(rest) > CELL_TEXT_MAX or attribute in ("review", "ref", "rag"):
+                raise InputError(f"{where}: {row.location}: its {label} is {len(text):,} characters, more than an Excel cell "
+                                 f"and its note can hold ({CELL_TEXT_MAX:,} each); shorten it in the source and "
+                                 f"import again (nothing was imported).")
+            changes[attribute] = head
+            notes.append(CellNote(row.action.review, row.action.ref, attribute, rest))
+            repairs.append(Repair(row.location, row.action.ref,
+                                  f"{label} was {len(text):,} characters, more than an Excel cell holds "
+                                  f"({CELL_TEXT_MAX:,}): the cell holds the first {len(head) - len(CONTINUED):,} "
+                                  f"and its note the other {len(rest):,}"))
+        fitted.append(replace(row, action=replace(row.action, **changes)) if changes else row)
+    return fitted, repairs, notes

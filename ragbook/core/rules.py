@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .model import Action, Register, is_all_agencies
+from .model import FIELD_LABELS, Action, Register, is_all_agencies
 from .repair import REF_PATTERN, squash
 from .ratings import COMPLETE, DELAYED, FAILING, ON_TRACK, role_code
 from .records import Finding, Severity
@@ -20,20 +20,6 @@ from .records import Finding, Severity
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 # Column headers of the Register, by Action attribute: findings name the field as the user sees it.
-FIELD_LABELS = {
-    "review": "Review",
-    "ref": "Ref",
-    "recommendation": "Recommendation",
-    "action": "Action",
-    "lead_agency": "Lead Agency",
-    "target_date": "Target Date",
-    "revised_date": "Revised Date",
-    "progress": "Progress",
-    "evidence": "Evidence",
-    "rag": "RAG",
-    "last_updated": "Last Updated",
-    "updated_by": "Updated By",
-}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from oletools.olevba import VBA_Parser
 
 from ragbook.core.errors import InputError
 from ragbook.io.xlsm import package
-from ragbook.io.xlsm.build import build_or_check, build_workbook
+from ragbook.io.xlsm.build import build_or_check, build_workbook, vba_text
+from ragbook.io.xlsm.vba_project import class_stream_source
 from ragbook.io.xlsm.template import packaged_template
 from tests.helpers.paths import COMMITTED, MACROS, PACKAGED
 
@@ -78,9 +79,10 @@ def test_xlwings_conf_sheet_is_hidden_and_points_nowhere_yet():
     book = load_workbook(COMMITTED, keep_vba=True)
     conf = book["xlwings.conf"]
     assert conf.sheet_state == "hidden"
-    assert [conf.cell(r, 1).value for r in range(1, 5)] == ["Interpreter_Win", "Interpreter_Mac", "Conda Path",
-                                                           "Conda Env"]
-    assert conf["A5"].value is None  # xlwings reads settings down to the first blank cell
+    assert [conf.cell(r, 1).value for r in range(1, 6)] == ["Interpreter_Win", "Interpreter_Mac", "Conda Path",
+                                                           "Conda Env", "Use UDF Server"]
+    assert [conf.cell(r, 2).value for r in range(1, 6)] == [None, None, None, None, False]  # a warm Python: off
+    assert conf["A6"].value is None  # xlwings reads settings down to the first blank cell
     assert book.sheetnames[:7] == ["Register", "Summary", "Rating Index", "Agencies", "Exceptions", "Audit Log",
                                    "Returns"]
 
@@ -107,9 +109,13 @@ def test_olevba_reads_every_macro_byte_for_byte_and_the_xlwings_module():
     assert sources, "macros/ holds no VBA module"
     for source in sources:
         assert source.stem in modules, f"{source.name} is missing from the workbook"
-        # olevba hands the module back as the workbook stores it: the file's own bytes, CRLF included.
+        # olevba hands the module back as the workbook stores it: a standard module's own bytes, CRLF
+        # included; a class as Excel keeps one in its stream (no VERSION block, Excel's attribute lines).
         stored = modules[source.stem].encode("cp1252")
-        assert stored.rstrip(b"\r\n") == source.read_bytes().rstrip(b"\r\n"), source.name
+        expected = source.read_bytes()
+        if source.suffix == ".cls":
+            expected = class_stream_source(source.stem, vba_text(expected, source)).encode("cp1252")
+        assert stored.rstrip(b"\r\n") == expected.rstrip(b"\r\n"), source.name
     xlwings_bas = (Path(xlwings.__file__).parent / "xlwings.bas").read_text("cp1252")
     assert "xlwings" in modules and "Dictionary" in modules
     assert _body(modules["xlwings"]) == _body(xlwings_bas)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from ragbook.core.consolidate import consolidate_return, locked_values
+from ragbook.core.limits import CELL_TEXT_MAX
 from ragbook.core.ledger import APPLIED, Ledger, LedgerEntry, keyed_hash
 from ragbook.core.model import Action, Agency, Register
 from ragbook.core.ratings import DEFAULT_INDEX
@@ -107,3 +108,22 @@ def test_the_keyed_hash_ignores_how_excel_spelled_a_value_but_not_what_it_says()
     assert keyed_hash("k", ["a"]) != keyed_hash("k", ["b"]) != keyed_hash("other", ["b"])
     assert [column_letter(i) for i in (0, 12, 25, 26)] == ["A", "M", "Z", "AA"]
     assert len(RETURN_HEADERS) == 13
+
+
+def test_many_agencies_long_texts_on_one_action_fit_its_cell_and_stay_whole_in_the_ledger() -> None:
+    agencies = [f"Agency {n}" for n in range(1, 10)]
+    action = Action("SCR", "1.1", "Rec", "Share", "; ".join(agencies), date(2026, 3, 31), None, "", "", "A")
+    register = Register(DEFAULT_INDEX, [action], [Agency(a) for a in agencies])
+    ledger = Ledger("k" * 32)
+    for agency in agencies:
+        ledger.entries.append(LedgerEntry(ledger.return_id(1, agency), 1, agency, date(2026, 1, 5), None, "SCR",
+                                          "1.1", 1, ledger.row_hash(locked_values(action))))
+    words = {agency: f"{agency} reports" + " progress made" * 280 for agency in agencies}  # 3,900+ each
+    for agency in agencies:
+        outcome = consolidate_return(register, ledger, content(ledger, agency, {"1.1": (None, words[agency], None,
+                                                                                        None, None)}, [action]), WHEN)
+        assert outcome.status == "Received", outcome.reasons
+    progress = register.actions[0].progress
+    assert len(progress) <= CELL_TEXT_MAX
+    assert all(f"{agency}: {agency} reports progress made" in progress for agency in agencies)
+    assert {e.agency: e.progress for e in ledger.entries} == words

@@ -2,9 +2,11 @@
 
 The steps: openpyxl writes the empty master of the contract (plus the hidden ``xlwings.conf`` sheet);
 pyOpenVBA gives it a VBA project holding every module of ``macros/`` and the standalone xlwings VBA shipped
-inside the installed, pinned xlwings (``xlwings.bas`` and its ``Dictionary`` class, used on a Mac); the
-ribbon part goes in and the workbook part gets the macro-enabled content type; the zip is written with
-fixed times and order so that building twice gives the same bytes.
+inside the installed, pinned xlwings (``xlwings.bas`` and its ``Dictionary`` class, used on a Mac), a class
+module going in as Excel stores one; the project is then made the interoperable one [MS-OVBA] describes,
+with no performance cache for any Office build to trust (``vba_project.py``); the ribbon part goes in and
+the workbook part gets the macro-enabled content type; the zip is written with fixed times and order so
+that building twice gives the same bytes.
 
 The built workbook is committed twice: ``workbook/ActionPlan.xlsm`` for people, and inside the package
 (``ragbook/data/ActionPlan.xlsm``) so that ``ragbook new PLAN.xlsm`` works from an installed wheel, where
@@ -27,18 +29,24 @@ from pyopenvba.vba import VBAModuleKind
 from ...core.errors import InputError
 from ..master.workbook import blank_book
 from ..sheets import contract as c
-from . import package
+from . import package, vba_project
 from .template import TEMPLATE_NAME
 XLWINGS_MODULES = (("xlwings", "xlwings.bas"), ("Dictionary", "addin/Dictionary.cls"))
 
 # The settings RunPython reads from the xlwings.conf sheet: contiguous from A1 (xlwings stops at the first
-# blank cell in column A). Blank values fall back to xlwings' defaults: 'python' on the PATH.
-XLWINGS_SETTINGS = (("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("Conda Path", ""), ("Conda Env", ""))
+# blank cell in column A). Blank values fall back to xlwings' defaults: 'python' on the PATH. "Use UDF Server"
+# (Windows only) keeps one Python running between button presses instead of starting one per press; it is off
+# until a person turns it on, and must hold TRUE or FALSE (xlwings' VBA reads it as a Boolean).
+XLWINGS_SETTINGS = (("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("Conda Path", ""), ("Conda Env", ""),
+                    ("Use UDF Server", False))
 XLWINGS_HELP = (
     "Where is Python? Put the full path of the Python that has ragbook installed in B1 (Windows) or B2 (Mac),",
     "for example C:\\Users\\you\\AppData\\Local\\Programs\\Python\\Python312\\pythonw.exe or /usr/local/bin/python3.",
     "With conda, give Conda Path (the folder conda is installed in) and Conda Env (the environment's name) instead.",
     "Left blank, Excel runs 'python' from the PATH.",
+    "Use UDF Server (Windows): TRUE keeps one Python running between presses, so a press does not wait for Python",
+    "to start and load ragbook. A press notices an upgraded ragbook and loads it afresh; after upgrading anything",
+    "else (xlwings, openpyxl), quit Excel once. Leave FALSE if buttons misbehave after a change.",
 )
 
 
@@ -72,7 +80,7 @@ def read_macros(folder: Path) -> tuple[list[MacroSource], bytes]:
         if declared is None or declared.group(1) != path.stem:
             raise InputError(f"{path}: its Attribute VB_Name must be {path.stem!r}, the file's name, so that the "
                              f"module keeps one name in the workbook.")
-        modules.append(MacroSource(path.stem, kind, text))
+        modules.append(_stored(MacroSource(path.stem, kind, text)))
     return modules, (folder / "customUI.xml").read_bytes()
 
 
@@ -90,8 +98,15 @@ def xlwings_sources() -> list[MacroSource]:
     sources = []
     for name, relative in XLWINGS_MODULES:
         kind = VBAModuleKind.standard if relative.endswith(".bas") else VBAModuleKind.other
-        sources.append(MacroSource(name, kind, vba_text((root / relative).read_bytes(), root / relative)))
+        sources.append(_stored(MacroSource(name, kind, vba_text((root / relative).read_bytes(), root / relative))))
     return sources
+
+
+def _stored(source: MacroSource) -> MacroSource:
+    """A module as Excel keeps it in its stream: a class without its export block, with Excel's attributes."""
+    if source.kind is VBAModuleKind.standard:
+        return source
+    return MacroSource(source.name, source.kind, vba_project.class_stream_source(source.name, source.text))
 
 
 def build_workbook(macros: Path | None = None) -> bytes:
@@ -113,6 +128,7 @@ def build_workbook(macros: Path | None = None) -> bytes:
                 project.add_module(module.name, module.text, kind=module.kind)
             excel.save()
         members = package.read_members(xlsm.read_bytes())
+    members[package.VBA_PART] = vba_project.interoperable(members[package.VBA_PART])
     package.set_macro_enabled(members)
     package.add_ribbon(members, ribbon)
     package.fix_document_dates(members)
@@ -123,7 +139,7 @@ def _add_xlwings_conf(book: Workbook) -> None:
     ws = book.create_sheet(c.XLWINGS_CONF)
     for row, (key, value) in enumerate(XLWINGS_SETTINGS, start=1):
         ws.cell(row, 1, key).font = Font(bold=True)
-        ws.cell(row, 2, value or None)
+        ws.cell(row, 2, None if value == "" else value)
     for offset, line in enumerate(XLWINGS_HELP, start=len(XLWINGS_SETTINGS) + 2):
         ws.cell(offset, 1, line).font = Font(italic=True, color="595959")
     ws.column_dimensions["A"].width = 18

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from openpyxl.cell.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from ...core.errors import InputError
+from ...core.limits import CELL_TEXT_MAX
 from ..sheets.contract import Column
 from ..sheets.values import DATE_FORMAT, DATETIME_FORMAT
 
@@ -15,6 +17,9 @@ def put(cell: Cell, value: object, column: Column | None = None) -> None:
     """Write ``value``; text always stays text (a progress note starting with ``=`` must never run as a formula)."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > CELL_TEXT_MAX:  # openpyxl would cut it without a word: the file would differ from the plan
+            raise InputError(f"sheet '{cell.parent.title}' cell {cell.coordinate}: a text of {len(value):,} "
+                             f"characters is more than an Excel cell holds ({CELL_TEXT_MAX:,}); nothing was written.")
         cell.value = value or None
         formula_like = value.startswith("=")
         if formula_like:
@@ -30,6 +35,63 @@ def put(cell: Cell, value: object, column: Column | None = None) -> None:
     elif column is not None and column.kind == "date" and value is None:
         cell.number_format = DATE_FORMAT
 
+
+
+def drop_empty_protection(book) -> None:
+    """An empty ``<workbookProtection/>`` (openpyxl writes one for a new book) protects nothing; Excel flags it."""
+    if book.security is not None and not any(vars(book.security).values()):
+        book.security = None
+
+
+# ---------------------------------------------------------------------------- printing
+# Every font ragbook sets names its face and size: a font without a name prints in whatever the spreadsheet
+# program falls back to (a serif face, in LibreOffice), beside the body text's Calibri.
+FONT_NAME, BODY_PT = "Calibri", 11
+MIN_PRINT_PT = 9  # no text smaller than this on paper
+
+
+def font(**style: object):
+    """An openpyxl ``Font`` in the workbook's face and size unless told otherwise (``size=16``, ``bold=True``)."""
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    style.setdefault("name", FONT_NAME)
+    style.setdefault("size", BODY_PT)
+    return Font(**style)
+
+
+def print_to_scale(ws, widths, *, title_rows: str | None = "1:1", title_columns: str | None = None,
+                   smallest_pt: float = BODY_PT) -> float:
+    """A4 landscape, the header row repeated; one page wide only when that keeps every font at 9 pt or more.
+
+    A sheet too wide for that is printed at the largest scale keeping 9 pt (over, then down), with
+    ``title_columns`` (such as ``A:B``) repeated on each page so every page still names its rows. Returns
+    the print scale (1 = 100%).
+    """
+    from ..sheets.printing import HEADER_MARGIN, SIDE_MARGIN, TOP_MARGIN, fit_scale  # noqa: PLC0415
+
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    margins = ws.page_margins
+    margins.left = margins.right = SIDE_MARGIN
+    margins.top = margins.bottom = TOP_MARGIN
+    margins.header = margins.footer = HEADER_MARGIN
+    scale = fit_scale(widths)
+    if smallest_pt * scale >= MIN_PRINT_PT:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_setup.scale = None
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        return scale
+    readable = -(-100 * MIN_PRINT_PT // smallest_pt) / 100  # the smallest scale keeping 9 pt, rounded up
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+    ws.page_setup.scale = int(round(readable * 100))
+    ws.page_setup.pageOrder = "overThenDown"
+    if title_columns:
+        ws.print_title_cols = title_columns
+    return readable
 
 
 def landscape_fit_to_width(ws) -> None:
