@@ -9,6 +9,11 @@ What each return should change is recorded in ``manifest.json``, so a benchmark 
 consolidation really applied every update. Generated data is cached by size, seed and the code it depends
 on, so rounds and later runs reuse it.
 
+A second round sits in ``round2/``: the first round's returns consolidated into the master (which then
+holds a Summary and an Audit Log of that round), a second round of returns issued from it (its ledger holds
+two rounds) and filled in as the first were. Its ``master.xlsx`` is the master a partnership has in its
+second quarter; its ``manifest.json`` and ``returns/`` are the second round's.
+
     python -m benchmarks.generate --size full      # prints the folder it wrote (or found)
 """
 
@@ -35,10 +40,11 @@ from ragbook.io.master.workbook import MasterWorkbook
 
 from .excel_like import share_strings
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ISSUED = date(2026, 1, 5)
 DUE = date(2026, 2, 2)
-CONSOLIDATED = date(2026, 2, 1)  # the "today" every consolidation in the benchmark runs with
+CONSOLIDATED = date(2026, 2, 1)  # the "today" every consolidation of the first round runs with
+ROUND2 = (date(2026, 4, 6), date(2026, 5, 4), date(2026, 5, 1))  # the second round: issued, due, consolidated
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,10 @@ class Size:
 
 SIZES = {
     "full": Size("full", 20_000, 40),
+    "medium": Size("medium", 2_000, 10),
     "smoke": Size("smoke", 400, 4),
+    "tiny": Size("tiny", 100, 2),
+    "startup": Size("startup", 300, 3),  # the small plan each command's start-up is measured on
 }
 
 # The code whose behaviour the cached data depends on: change it and the data is generated afresh.
@@ -180,7 +189,8 @@ _COLUMN = {header: position for position, header in enumerate(RETURN_HEADERS, st
 _CODES = DEFAULT_INDEX.codes
 
 
-def fill(path: Path, agency: str, actions: dict[tuple[str, str], Action], rng: random.Random) -> dict[str, int]:
+def fill(path: Path, agency: str, actions: dict[tuple[str, str], Action], rng: random.Random,
+         consolidated: date = CONSOLIDATED) -> dict[str, int]:
     """Type an agency's updates into its return with openpyxl; returns what consolidation must change.
 
     About seven rows in ten get an update, each with a new rating, progress, evidence and/or revised date
@@ -211,14 +221,17 @@ def fill(path: Path, agency: str, actions: dict[tuple[str, str], Action], rng: r
             if rng.random() < 0.3:
                 values["Evidence"] = f"Q4 evidence: {text.sentence(4, 12)}"
             if rng.random() < 0.15:
-                base = action.revised_date or action.target_date or CONSOLIDATED
+                base = action.revised_date or action.target_date or consolidated
                 values["Revised Date"] = base + timedelta(days=rng.randint(30, 200))
         code = str(values.get("New Rating", "")).strip().upper()
         if code == "B" and "Evidence" not in values and not action.evidence:
             values["Evidence"] = f"Q4 evidence: {text.sentence(4, 12)}"  # Blue needs evidence, or it is held
         contents = len(values)
-        if rng.random() < 0.9:
-            values["Updated By"] = f"{text.person()} ({agency})"
+        who = f"{text.person()} ({agency})" if rng.random() < 0.9 else None
+        while (who or agency) == action.updated_by:  # a second round: the name must differ from the last one
+            who = f"{text.person()} ({agency})"
+        if who is not None:
+            values["Updated By"] = who
         for header, value in values.items():
             ws.cell(number, _COLUMN[header]).value = value
         filled_rows += 1
@@ -237,22 +250,47 @@ def generate(size: Size, seed: int, folder: Path) -> dict:
     actions = build_actions(size, rng, agencies)
     master = folder / "master.xlsx"
     write_master(master, actions, agencies)
+    manifest = issue_and_fill(master, folder, {(a.review, a.ref): a for a in actions}, seed, "",
+                              (ISSUED, DUE, CONSOLIDATED))
+    manifest.update({"size": size.name, "actions": size.actions, "agencies": size.agencies})
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    second_round(size, seed, folder)
+    return manifest
+
+
+def issue_and_fill(master: Path, folder: Path, by_key: dict[tuple[str, str], Action], seed: int, salt: str,
+                   dates: tuple[date, date, date]) -> dict:
+    """Issue a round of returns from ``master`` (which records them) and fill them in; the round's manifest."""
+    issued_on, due, consolidated = dates
     issued = folder / "issued"
-    report = commands.issue_plan(master, issued, due=DUE, today=ISSUED)
-    by_key = {(a.review, a.ref): a for a in actions}
+    report = commands.issue_plan(master, issued, due=due, today=issued_on)
     returned = folder / "returns"
     returned.mkdir()
-    manifest = {"size": size.name, "actions": size.actions, "agencies": size.agencies, "seed": seed,
-                "issued": ISSUED.isoformat(), "consolidated": CONSOLIDATED.isoformat(), "returns": {}}
+    manifest = {"seed": seed, "issued": issued_on.isoformat(), "consolidated": consolidated.isoformat(),
+                "returns": {}}
     for item in report.returns:
         target = returned / item.path.name
         shutil.copyfile(item.path, target)
-        expected = fill(target, item.agency, by_key, random.Random(f"{seed}:{item.agency}"))
+        expected = fill(target, item.agency, by_key, random.Random(f"{seed}:{salt}{item.agency}"), consolidated)
         manifest["returns"][target.name] = {"agency": item.agency, "return_id": item.return_id, **expected}
     shutil.rmtree(issued)
     shutil.rmtree(folder / "backups", ignore_errors=True)  # the atomic saves' backups of the master
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return manifest
+
+
+def second_round(size: Size, seed: int, folder: Path) -> None:
+    """``round2/``: the first round consolidated (with its Summary), and a second round issued and filled in."""
+    work = folder / "round2"
+    work.mkdir()
+    master = work / "master.xlsx"
+    shutil.copyfile(folder / "master.xlsx", master)
+    commands.consolidate_plan(master, [folder / "returns"], today=CONSOLIDATED)
+    opened = MasterWorkbook.open(master)
+    by_key = {(a.review, a.ref): a for a in opened.read_register().actions}
+    del opened
+    manifest = issue_and_fill(master, work, by_key, seed, "round 2:", ROUND2)
+    manifest.update({"size": size.name, "actions": size.actions, "agencies": size.agencies, "round": 2})
+    (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
 
 
 def main(argv: list[str] | None = None) -> None:

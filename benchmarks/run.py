@@ -1,14 +1,18 @@
-"""Time ragbook's consolidation against a plain-openpyxl baseline and the floors, in fresh processes.
+"""Time what people wait for: consolidation against a plain-openpyxl baseline and the floors, the commands
+people run at two sizes, and each command's start-up; for a first round and a second, in fresh processes.
 
-    python benchmarks/run.py              # 20,000 actions, 40 returns of 500 rows; several minutes
-    python benchmarks/run.py --smoke      # 400 actions, 4 returns; well under a minute
+    python benchmarks/run.py              # 20,000 actions, 40 returns of 500 rows; commands at 2,000 and 20,000
+    python benchmarks/run.py --smoke      # 400 actions, 4 returns; three commands' start-up; well under a minute
     python benchmarks/run.py --profile    # also: cProfile of one ragbook consolidation, top 15
 
-Each measurement is one ``python -m benchmarks.worker`` process; the contenders take turns within each round
-(round 1: each once, round 2: each once, ...), so a slow spell of the machine hits them all alike. Medians are
-printed with the min–max over the rounds, each worker's peak memory, and the ratios of issue 6. The exit
-status is 1 only when a consolidation was wrong (an update not applied, a return refused, an exception) —
-never because of a timing.
+Each measurement is one fresh process (``python -m benchmarks.worker`` for a consolidation and the floors,
+``python -m ragbook ...`` for a command); the contenders take turns within each round (round 1: each once,
+round 2: each once, ...), so a slow spell of the machine hits them all alike. Two rounds of returns are
+measured side by side: the first on a new master, the second on the master a partnership has a quarter later
+(a Summary, an Audit Log of the first round, a ledger of two rounds). Medians are printed with the min–max over
+the rounds, each process's peak memory, and every ratio with its target and whether it is met. The exit
+status is 1 only when a consolidation went wrong (an update not applied, a return refused, an exception) —
+never because of a timing; a command that fails is shown as failed, with what it said, and the run goes on.
 """
 
 from __future__ import annotations
@@ -30,15 +34,27 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the checkout's ragbook and benchmarks come first
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import tables  # noqa: E402
+from benchmarks.commands import import_time, imported_modules, prepare, run_command, run_startup  # noqa: E402
 from benchmarks.generate import SIZES, ensure  # noqa: E402
 
 CONTENDERS = ("ragbook", "baseline", "unzip", "compress")
-TARGETS = {"ragbook_baseline": 0.35, "read_unzip": 2.5, "write_compress": 2.0, "peak_mb": 400}
+ROUNDS = (1, 2)  # the first round of returns, and the second
+COMMANDS = ("validate", "summary", "report", "consolidate")
+STARTUP_COMMANDS = ("new", "import", "validate", "colour", "returns", "consolidate", "summary", "report")
+SMOKE_STARTUP_COMMANDS = ("validate", "consolidate", "report")
+ENTRY_MODULES = ("ragbook.cli", "ragbook.ribbon")
 SCALING = (1, 5, 10, 20, 40)
 
 
 class Failed(Exception):
-    """A worker reported a correctness problem or crashed."""
+    """A worker or a command reported a correctness problem or crashed."""
+
+
+def checked(result: dict, what: str) -> dict:
+    if result.get("problems"):
+        raise Failed(f"{what}: {'; '.join(result['problems'])}\n{result.get('traceback', '')}".rstrip())
+    return result
 
 
 def worker(contender: str, *args: object, timeout: float = 1800) -> dict:
@@ -50,10 +66,9 @@ def worker(contender: str, *args: object, timeout: float = 1800) -> dict:
         raise Failed(f"{contender}: the worker printed no result (exit {done.returncode}): "
                      f"{(done.stderr or done.stdout).strip()[-2000:]}")
     result = json.loads(lines[-1])
-    if result.get("problems") or done.returncode:
-        detail = "; ".join(result.get("problems") or [f"exit {done.returncode}"])
-        raise Failed(f"{contender}: {detail}\n{result.get('traceback', '')}".rstrip())
-    return result
+    if done.returncode and not result.get("problems"):
+        result["problems"] = [f"exit {done.returncode}"]
+    return checked(result, contender)
 
 
 def machine() -> str:
@@ -75,76 +90,70 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+def round_data(data: Path, number: int) -> Path:
+    """The folder of a round: ``master.xlsx`` (as it is when that round's returns come back), ``returns/``
+    and ``manifest.json``."""
+    return data if number == 1 else data / "round2"
 
 
-def seconds(values: list[float]) -> str:
-    return f"{median(values):9.3f} s   {min(values):8.3f} – {max(values):<8.3f}"
+def consolidations(data: Path, rounds: int, work: Path) -> dict[int, dict[str, list[dict]]]:
+    """Each round of returns consolidated by ragbook and by the baseline, and the floors, interleaved."""
+    kept = {}
+    for number in ROUNDS:
+        folder = round_data(data, number)
+        # A first consolidation (not timed) warms the file cache and leaves the master the write phase
+        # writes, whose parts the compression floor deflates.
+        kept[number] = work / f"consolidated-{number}.xlsx"
+        worker("ragbook", folder / "master.xlsx", folder / "returns", folder / "manifest.json", "--keep", kept[number])
+    results: dict[int, dict[str, list[dict]]] = {number: {name: [] for name in CONTENDERS} for number in ROUNDS}
+    for turn in range(1, rounds + 1):
+        for number in ROUNDS:
+            folder = round_data(data, number)
+            for name in CONTENDERS:
+                if name == "unzip":
+                    result = worker(name, folder / "returns")
+                elif name == "compress":
+                    result = worker(name, kept[number])
+                else:
+                    result = worker(name, folder / "master.xlsx", folder / "returns", folder / "manifest.json")
+                results[number][name].append(result)
+        say(f"  consolidation round {turn}/{rounds}: " + "; ".join(
+            f"returns round {number}: " + ", ".join(f"{name} {results[number][name][-1]['total']:.2f} s"
+                                                    for name in CONTENDERS) for number in ROUNDS))
+    return results
 
 
-def print_table(label: str, data: Path, manifest: dict, results: dict[str, list[dict]], rounds: int) -> dict:
-    rag, base = results["ragbook"], results["baseline"]
-    unzip, compress = results["unzip"], results["compress"]
-    changes = sum(r["audit_entries"] for r in manifest["returns"].values())
-    rows = sum(r["rows"] for r in manifest["returns"].values())
-    print()
-    print(f"ragbook consolidation benchmark — {label}: {manifest['actions']:,} actions, {manifest['agencies']} "
-          f"agencies, {len(manifest['returns'])} returns ({rows:,} rows, {changes:,} changes); seed "
-          f"{manifest['seed']}; {rounds} interleaved rounds, a fresh process per measurement")
-    print(f"machine: {machine()}")
-    print(f"data: {data}")
-    print()
-    print(f"{'':34}{'median':>11}   {'min – max':^19}  {'peak MB':>8}")
+def command_timings(sizes: dict[str, Path], rounds: int) -> dict[str, dict[int, dict[str, list[dict]]]]:
+    """validate, summary, report and consolidate as commands, at each size and on each round's master."""
+    results = {size: {number: {name: [] for name in COMMANDS} for number in ROUNDS} for size in sizes}
+    for turn in range(1, rounds + 1):
+        for size, data in sizes.items():
+            for number in ROUNDS:
+                folder = round_data(data, number)
+                for name in COMMANDS:
+                    results[size][number][name].append(run_command(name, folder / "master.xlsx", folder))
+            say(f"  commands round {turn}/{rounds}, {size}: " + "; ".join(
+                f"round {number}: " + ", ".join(f"{name} {results[size][number][name][-1]['total']:.2f} s"
+                                                for name in COMMANDS) for number in ROUNDS))
+    return results
 
-    def line(name: str, items: list[dict], key: str = "total", memory: bool = True) -> None:
-        peak = f"{max(r['peak_mb'] for r in items):8.0f}" if memory else ""
-        print(f"{name:34}{seconds([r[key] for r in items])}  {peak}")
 
-    for r in rag:
-        r["rest"] = r["total"] - r["read"] - r["write"]
-    saves = rag[0]["calls"].get("save_master", 0)
-    opens = rag[0]["calls"].get("open_master", 0)
-    line("ragbook end-to-end", rag)
-    line("  read phase", rag, "read", False)
-    line("    reading the returns", rag, "read_returns", False)
-    line(f"    opening the master ({opens}×)", rag, "open_master", False)
-    line("    master read_register/ledger", rag, "read_master", False)
-    line(f"  write phase ({saves} saves)", rag, "write", False)
-    line("  the rest:", rag, "rest", False)
-    line("    checks and merge (core)", rag, "core_checks_merge", False)
-    line("    register/ledger/lists updates", rag, "master_updates", False)
-    line("    summary: computing", rag, "summary_build", False)
-    line("    summary: drawing the sheet", rag, "summary_draw", False)
-    line("baseline (plain openpyxl)", base)
-    line("floor: unzip the returns", unzip)
-    line("floor: deflate the master's XML", compress)
-    m = {name: median([r["total"] for r in items]) for name, items in results.items()}
-    read, write = median([r["read"] for r in rag]), median([r["write"] for r in rag])
-    read_returns = median([r["read_returns"] for r in rag])
-    peak = max(r["peak_mb"] for r in rag)
-    ratios = {
-        "ragbook_baseline": m["ragbook"] / m["baseline"],
-        "read_unzip": read / m["unzip"],
-        "read_returns_unzip": read_returns / m["unzip"],
-        "write_compress": write / m["compress"],
-        "write_per_save_compress": write / max(saves, 1) / m["compress"],
-        "peak_mb": peak,
-    }
-
-    def verdict(key: str) -> str:
-        return "met" if ratios[key] <= TARGETS[key] else "NOT met"
-
-    print()
-    print(f"{'ratio (of medians)':42}{'measured':>10}   target")
-    print(f"{'ragbook ÷ baseline':42}{ratios['ragbook_baseline']:10.2f}   ≤ 0.35   {verdict('ragbook_baseline')}")
-    print(f"{'read phase ÷ unzip floor':42}{ratios['read_unzip']:10.2f}   ≤ 2.5    {verdict('read_unzip')}")
-    print(f"{'  (reading the returns only ÷ unzip floor)':42}{ratios['read_returns_unzip']:10.2f}")
-    print(f"{f'write phase ({saves} saves) ÷ compression floor':42}{ratios['write_compress']:10.2f}   ≤ 2      "
-          f"{verdict('write_compress')}")
-    print(f"{'  (per save ÷ compression floor)':42}{ratios['write_per_save_compress']:10.2f}")
-    print(f"{'peak memory of ragbook (MB)':42}{peak:10.0f}   < 400    {verdict('peak_mb')}")
-    return ratios
+def startups(data: Path, rounds: int, names: tuple[str, ...]) -> dict[str, dict[str, list[dict]]]:
+    """Each command on a small plan, and a process importing just what that command imports."""
+    prepare(data)
+    modules = {name: imported_modules(name, data / "master.xlsx", data) for name in names}
+    results: dict[str, dict[str, list[dict]]] = {name: {"startup": [], "run": []} for name in names}
+    entries: dict[str, list[dict]] = {name: [] for name in ENTRY_MODULES}
+    for turn in range(1, rounds + 1):
+        for name in names:
+            results[name]["startup"].append(checked(run_startup(modules[name]), f"{name} start-up"))
+            results[name]["run"].append(run_command(name, data / "master.xlsx", data))
+        for module in ENTRY_MODULES:
+            entries[module].append(checked(import_time(module), f"import {module}"))
+        say(f"  start-up round {turn}/{rounds}: " + ", ".join(
+            f"{name} {results[name]['run'][-1]['total']:.2f}/{results[name]['startup'][-1]['total']:.2f} s"
+            for name in names))
+    return {"commands": results, "entries": entries, "modules": {k: len(v) for k, v in modules.items()}}
 
 
 def scaling(data: Path, counts: list[int], rounds: int, work: Path) -> list[tuple[int, float]]:
@@ -157,20 +166,9 @@ def scaling(data: Path, counts: list[int], rounds: int, work: Path) -> list[tupl
             shutil.copyfile(path, subset / path.name)
         times = [worker("ragbook", data / "master.xlsx", subset, data / "manifest.json")["total"]
                  for _ in range(rounds)]
-        curve.append((count, median(times)))
-        print(f"  scaling: {count} returns in {median(times):.2f} s", file=sys.stderr)
+        curve.append((count, statistics.median(times)))
+        say(f"  scaling: {count} returns in {statistics.median(times):.2f} s")
     return curve
-
-
-def print_scaling(curve: list[tuple[int, float]], rows_per_return: float) -> None:
-    print()
-    print(f"scaling (ragbook end-to-end, median of the runs; ~{rows_per_return:.0f} rows per return, into the "
-          f"whole master each time)")
-    print(f"{'returns':>8}{'total s':>10}{'s per return':>14}{'added s per return':>20}")
-    first_count, first = curve[0]
-    for count, total in curve:
-        marginal = f"{(total - first) / (count - first_count):20.3f}" if count > first_count else f"{'':>20}"
-        print(f"{count:8d}{total:10.2f}{total / count:14.3f}{marginal}")
 
 
 def profile(data: Path, work: Path, top: int = 15) -> None:
@@ -183,10 +181,16 @@ def profile(data: Path, work: Path, top: int = 15) -> None:
         stats.strip_dirs().sort_stats(order).print_stats(top)
 
 
+def say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--smoke", action="store_true", help="the small size (400 actions, 4 returns)")
+    parser.add_argument("--smoke", action="store_true", help="the small sizes (400 actions, 4 returns)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--command-rounds", type=int, default=None,
+                        help="rounds of the commands and start-ups (default: --rounds; 1 with --smoke)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=None, help="folder for generated data (default: temp)")
     parser.add_argument("--scaling-rounds", type=int, default=1, help="runs per point of the scaling curve")
@@ -195,44 +199,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     args = parser.parse_args(argv)
     size = SIZES["smoke" if args.smoke else "full"]
+    command_sizes = ("smoke",) if args.smoke else ("medium", "full")
+    command_rounds = args.command_rounds or (1 if args.smoke else args.rounds)
     started = time.perf_counter()
     try:
-        data = ensure(size, args.seed, args.cache, say=lambda text: print(text, file=sys.stderr))
-        manifest = json.loads((data / "manifest.json").read_text())
+        data = ensure(size, args.seed, args.cache, say=say)
+        sizes = {name: data if name == size.name else ensure(SIZES[name], args.seed, args.cache, say=say)
+                 for name in command_sizes}
+        small = ensure(SIZES["tiny" if args.smoke else "startup"], args.seed, args.cache, say=say)
+        manifests = {number: json.loads((round_data(data, number) / "manifest.json").read_text()) for number in ROUNDS}
         with tempfile.TemporaryDirectory(prefix="ragbook-bench-run-") as folder:
             work = Path(folder)
-            consolidated = work / "consolidated.xlsx"
-            # A first consolidation (not timed) warms the file cache and leaves the master the write phase
-            # writes, whose parts the compression floor deflates.
-            worker("ragbook", data / "master.xlsx", data / "returns", data / "manifest.json", "--keep", consolidated)
-            results: dict[str, list[dict]] = {name: [] for name in CONTENDERS}
-            for number in range(1, args.rounds + 1):
-                for name in CONTENDERS:
-                    if name == "unzip":
-                        result = worker(name, data / "returns")
-                    elif name == "compress":
-                        result = worker(name, consolidated)
-                    else:
-                        result = worker(name, data / "master.xlsx", data / "returns", data / "manifest.json")
-                    results[name].append(result)
-                print(f"  round {number}/{args.rounds}: " + ", ".join(
-                    f"{name} {results[name][-1]['total']:.2f} s" for name in CONTENDERS), file=sys.stderr)
-            counts = [n for n in (SCALING if not args.smoke else (1, 2, 4)) if n <= len(manifest["returns"])]
+            results = consolidations(data, args.rounds, work)
+            counts = [n for n in (SCALING if not args.smoke else (1, 2, 4)) if n <= len(manifests[1]["returns"])]
             curve = [] if args.no_scaling else scaling(data, counts, args.scaling_rounds, work)
-            ratios = print_table(size.name, data, manifest, results, args.rounds)
+            commands = command_timings(sizes, command_rounds)
+            started_up = startups(small, command_rounds, SMOKE_STARTUP_COMMANDS if args.smoke else STARTUP_COMMANDS)
+            print(f"ragbook benchmark — {size.name}; seed {args.seed}; {args.rounds} interleaved rounds of the "
+                  f"consolidations, {command_rounds} of the commands; a fresh process per measurement")
+            print(f"machine: {machine()}")
+            print(f"data: {data}")
+            ratios = tables.consolidation(manifests, results, TARGETS)
             if curve:
-                rows = sum(r["rows"] for r in manifest["returns"].values()) / len(manifest["returns"])
-                print_scaling(curve, rows)
+                rows = sum(r["rows"] for r in manifests[1]["returns"].values()) / len(manifests[1]["returns"])
+                tables.scaling(curve, rows)
+            ratios.update(tables.commands({name: SIZES[name].actions for name in command_sizes}, commands,
+                                          results, size.name, TARGETS))
+            ratios.update(tables.startups(SIZES["tiny" if args.smoke else "startup"].actions, started_up, TARGETS))
             if args.profile:
                 profile(data, work)
             if args.json:
-                args.json.write_text(json.dumps({"machine": machine(), "size": size.name, "ratios": ratios,
-                                                 "results": results, "scaling": curve}, indent=1, default=str))
+                args.json.write_text(json.dumps({
+                    "machine": machine(), "size": size.name, "ratios": ratios, "results": results[1],
+                    "results_round2": results[2], "scaling": curve, "commands": commands, "startup": started_up,
+                }, indent=1, default=str))
     except Failed as exc:
         print(f"\ncorrectness error: {exc}", file=sys.stderr)
         return 1
     print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+TARGETS = {"ragbook_baseline": 0.35, "read_unzip": 2.5, "write_compress": 2.0, "peak_mb": 400,
+           "validate_consolidate": 0.5, "run_startup": 2.0, "entry_import": 0.15}
 
 
 if __name__ == "__main__":

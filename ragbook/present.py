@@ -3,21 +3,27 @@
 The command line prints these lines; the ribbon shows them in one message box. Both entry layers also share
 one error policy (``failure``): a ``RagbookError`` is its own sentence; anything else is one sentence naming
 the error and how to see the details, never a traceback.
+
+Every command and button press starts here, so this module imports no use case: the reports are named for
+their types only, and what a sentence needs (the Summary's headline) is imported when it is written.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .app.plan import ColourReport, ImportReport, ValidationReport
-from .app.reports import BoardReport, SummaryReport
-from .app.returns import ConsolidationReport, IssueReport
-from .core.consolidate import ReturnOutcome
 from .core.errors import RagbookError
-from .core.summary import headline
+
+if TYPE_CHECKING:  # the reports' types, for reading; importing them would load every use case
+    from .app.plan import ColourReport, ImportReport, ValidationReport
+    from .app.reports import BoardReport, SummaryReport
+    from .app.returns import ConsolidationReport, IssueReport
+    from .core.consolidate import ReturnOutcome
 
 DEBUG_VARIABLE = "RAGBOOK_DEBUG"
+FINDINGS_SHOWN = 20  # the findings ``ragbook validate`` lists, unless asked for all of them
 
 
 def failure(exc: Exception, how_to_see_details: str) -> tuple[str, int]:
@@ -62,6 +68,31 @@ def import_message(report: ImportReport, repairs_shown: int = 5) -> str:
 def validation_sentence(report: ValidationReport) -> str:
     return (f"{report.plan}: {report.actions} actions checked, {report.errors} errors, {report.warnings} warnings; "
             f"listed on the Exceptions sheet, {report.marked_cells} cells marked with a note.")
+
+
+def validation_lines(report: ValidationReport, shown: int | None = FINDINGS_SHOWN) -> list[str]:
+    """What ``ragbook validate`` prints: the findings counted by rule, the first ``shown`` findings (all of them
+    with ``None``), one a line, and the sentence the button shows."""
+    lines = []
+    if report.findings:
+        counts: dict[tuple[str, str], int] = {}
+        for f in report.findings:
+            key = (str(f.severity), f.rule)
+            counts[key] = counts.get(key, 0) + 1
+        width = max(len(rule) for _, rule in counts)
+        lines.append("Findings by rule:")
+        lines += [f"  {count:>7,}  {severity:<8} {rule}" for (severity, rule), count in
+                  sorted(counts.items(), key=lambda item: (item[0][0] != "error", -item[1], item[0][1]))]
+        listed = report.findings if shown is None else report.findings[:shown]
+        if len(listed) < len(report.findings):
+            lines.append(f"The first {len(listed)} of {len(report.findings):,} findings (--all lists every one, "
+                         f"--json gives them as JSON):")
+        else:
+            lines.append("Findings:")
+        lines += [f"  {str(f.severity):<8} {f.rule:<{width}}  {f.review} {f.ref}  {f.field}: {f.message}"
+                  for f in listed]
+    lines.append(validation_sentence(report))
+    return lines
 
 
 def colour_sentence(report: ColourReport) -> str:
@@ -145,6 +176,8 @@ def outcome_json(outcome: ReturnOutcome) -> dict[str, object]:
 
 # ---------------------------------------------------------------------------- reports
 def summary_lines(report: SummaryReport) -> list[str]:
+    from .core.summary import headline  # noqa: PLC0415 - only this sentence needs the Summary's wording
+
     summary = report.summary
     lines = [f"Refreshed the Summary sheet of {report.plan}. {headline(summary)}"]
     if summary.returns:

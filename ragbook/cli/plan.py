@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from .. import present
-from .. import commands
 from .base import DATE, EXISTING_FILE, NEW_FILE, cli, echo_lines, reports_errors
 
 
@@ -31,6 +30,8 @@ def new_command(plan: Path, source: Path | None, review: str | None) -> None:
 
     A .xlsm master is a copy of the ribbon workbook (buttons for every command); a .xlsx one has no macros.
     """
+    from .. import commands  # noqa: PLC0415 - each command loads its use case when it runs
+
     report = commands.new_plan(plan, source, review)
     if report is None:
         click.echo(f"Created {plan}.")
@@ -53,32 +54,38 @@ def import_command(source: Path, plan: Path, review: str | None) -> None:
     Example:
       ragbook import scr-action-plan.txt --into ActionPlan.xlsx
     """
+    from .. import commands  # noqa: PLC0415
+
     echo_lines(present.import_lines(commands.import_plan(source, plan, review)))
 
 
 @cli.command("validate")
 @click.argument("plan", type=EXISTING_FILE)
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print every finding as JSON.")
+@click.option("--all", "show_all", is_flag=True, help=f"List every finding (default: the first "
+                                                       f"{present.FINDINGS_SHOWN}).")
 @click.option("--today", type=DATE, help="Check as at this date instead of today (e.g. a quarter end).")
 @reports_errors
-def validate_command(plan: Path, as_json: bool, today: date | None) -> None:
+def validate_command(plan: Path, as_json: bool, show_all: bool, today: date | None) -> None:
     """Check every action, list the problems on the Exceptions sheet and mark the cells.
 
-    Exits 1 when any finding is an error.
+    Prints the findings counted by rule and the first few of them; every finding is on the Exceptions
+    sheet, and --all (or --json) prints them all. Exits 1 when any finding is an error.
 
     \b
     Example:
       ragbook validate ActionPlan.xlsx --today 31/03/2026
+      ragbook validate ActionPlan.xlsx --all | grep overdue
     """
+    from .. import commands  # noqa: PLC0415
+
     report = commands.validate_plan(plan, today)
     if as_json:
         click.echo(json.dumps({"plan": str(plan), "actions": report.actions, "errors": report.errors,
                                "warnings": report.warnings, "findings": [asdict(f) for f in report.findings]},
                               indent=2))
     else:
-        from .console import findings_table  # noqa: PLC0415 - rich is only needed for the table
-
-        findings_table(report)
+        echo_lines(present.validation_lines(report, None if show_all else present.FINDINGS_SHOWN))
     if report.errors:
         sys.exit(1)
 
@@ -95,4 +102,6 @@ def colour_command(plan: Path) -> None:
     Example:
       ragbook colour ActionPlan.xlsx
     """
+    from .. import commands  # noqa: PLC0415
+
     click.echo(present.colour_sentence(commands.colour_plan(plan)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .. import commands, present
+from .. import present
 from .base import DATE, cli, echo_lines, reports_errors
 
 PLAN_FILE = click.Path(path_type=Path, dir_okay=False)
@@ -28,6 +28,8 @@ def summary_command(plan: Path, since: date | None, today: date | None) -> None:
     Example:
       ragbook summary ActionPlan.xlsx --since 01/01/2026
     """
+    from .. import commands  # noqa: PLC0415 - each command loads its use case when it runs
+
     echo_lines(present.summary_lines(commands.summary_plan(plan, since=since, today=today)))
 
 
@@ -43,11 +45,18 @@ def summary_command(plan: Path, since: date | None, today: date | None) -> None:
 @click.option("--since", type=DATE, help="Report rating movement from this date (default: since the latest "
                                          "round of returns was issued).")
 @click.option("--today", type=DATE, help="Date the report, and judge what is overdue, as at this date.")
+@click.option("--annual", is_flag=True, help="Add the annual report's table: per review, the recommendations and "
+                                             "actions implemented, in progress, not started or not implemented "
+                                             "(and why).")
+@click.option("--plain-tables", "plain", is_flag=True,
+              help="Write the plan table without merged cells (each row complete), for publishing on the web.")
 @reports_errors
 def report_command(plan: Path, out: Path, review: str | None, public: bool, accept: bool,
-                   since: date | None, today: date | None) -> None:
-    """Write the board report: per review a summary, a rating bar and the action table in the plan's
-    layout, rating cells shaded from the Rating Index.
+                   since: date | None, today: date | None, annual: bool, plain: bool) -> None:
+    """Write the board report as a committee paper: a cover block (board, title, date, protective marking,
+    author, from the Settings sheet), its purpose and what the board is asked to do; the ratings; the
+    exceptions (Red, Amber, overdue, held for evidence) with each action's lead, dates and latest update;
+    movement since the last round; returns; gaps in the plan; then the full plan and the rating key.
 
     With --public the free text is first scanned for personal data (emails, phone numbers, NHS numbers,
     dates of birth, postcodes, names next to family words); findings are listed on the Exceptions sheet
@@ -56,12 +65,15 @@ def report_command(plan: Path, out: Path, review: str | None, public: bool, acce
     \b
     Example:
       ragbook report ActionPlan.xlsx --out board-report.docx
-      ragbook report ActionPlan.xlsx --out committee-papers.pdf --public
+      ragbook report ActionPlan.xlsx --out committee-papers.pdf --public --plain-tables
+      ragbook report ActionPlan.xlsx --out annual-report.docx --annual
     """
     if accept and not public:
         raise click.UsageError("--accept-personal-data only applies to a --public report.")
-    report = commands.report_plan(plan, out, review=review, public=public,
-                                   accept_findings=accept, since=since, today=today)
+    from .. import commands  # noqa: PLC0415
+
+    report = commands.report_plan(plan, out, review=review, public=public, accept_findings=accept, since=since,
+                                   today=today, annual=annual, plain_tables=plain)
     echo_lines(present.finding_lines(report), err=report.refused)
     if report.refused:
         click.echo(present.report_sentence(report, out), err=True)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import commands, present
-from ..io.returns.crypto import read_password_file
+from .. import present
 from .base import DATE, EXISTING_FILE, PASSWORD_FILE, cli, echo_lines, reports_errors
 
 
@@ -35,6 +34,9 @@ def returns_command(plan: Path, out_dir: Path, agencies: tuple[str, ...], due: d
     Example:
       ragbook returns ActionPlan.xlsx --out returns-2026-q1 --due 31/03/2026 --eml
     """
+    from .. import commands  # noqa: PLC0415 - each command loads its use case when it runs
+    from ..io.returns.crypto import read_password_file  # noqa: PLC0415
+
     password = read_password_file(password_file) if password_file else None
     report = commands.issue_plan(plan, out_dir, agencies=list(agencies) or None, due=due,
                                   password=password, eml=eml, today=today)
@@ -62,6 +64,9 @@ def consolidate_command(plan: Path, paths: tuple[Path, ...], as_json: bool, pass
     Example:
       ragbook consolidate ActionPlan.xlsx returned/
     """
+    from .. import commands  # noqa: PLC0415
+    from ..io.returns.crypto import read_password_file  # noqa: PLC0415
+
     password = read_password_file(password_file) if password_file else None
     report = commands.consolidate_plan(plan, list(paths), password=password, today=today)
     if as_json:
