@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
 from ..core.ledger import Ledger
+from ..core.paper import BoardPaper
 from ..core.model import Agency, Register
 from ..core.ratings import RatingIndex
 from ..core.records import AuditEntry, Finding, ReturnRecord
-from ..core.repair import ImportedPlan
+from ..core.repair import CellNote, ImportedPlan
 from ..core.returns import ReturnContent, ReturnSpec
-from ..core.summary import ReviewPart, Summary
+from ..core.settings import Settings
+from ..core.summary import Summary
 
 
 class Master(Protocol):
@@ -43,6 +45,9 @@ class Master(Protocol):
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
         """Note each offending Register cell (and take away ragbook's notes on cells now fine); how many."""
 
+    def add_cell_notes(self, register: Register, notes: Sequence[CellNote]) -> None:
+        """Put each text that did not fit its Register cell in a note on that cell (kept by Validate)."""
+
     def apply_colours(self, register: Register) -> dict[str, int]: ...
 
     def read_audit(self) -> list[AuditEntry]: ...
@@ -56,6 +61,9 @@ class Master(Protocol):
 
     def write_summary(self, summary: Summary) -> None:
         """Rebuild the Summary sheet: the tables of ``summary`` and its charts."""
+
+    def read_settings(self) -> Settings:
+        """The Settings sheet (the partnership's name, contact, protective marking); defaults where blank."""
 
     def read_ledger(self) -> Ledger:
         """The returns ledger from the very hidden ``Returns Ledger`` sheet (an empty one if absent)."""
@@ -90,8 +98,9 @@ class ReturnFiles(Protocol):
     def write(self, spec: ReturnSpec, path: Path, secret: str, password: str | None) -> None: ...
 
     def write_draft(self, return_path: Path, agency: Agency, plan_name: str, due: date | None,
-                    encrypted: bool) -> Path:
-        """An email draft beside the return, to the agency, with the return attached."""
+                    encrypted: bool, signature: Sequence[str] = ()) -> Path:
+        """An email draft beside the return, to the agency, with the return attached, signed with
+        ``signature`` (``Settings.signature()``; the business unit's name when empty)."""
 
     def remove(self, paths: Iterable[Path]) -> None: ...
 
@@ -105,4 +114,5 @@ class ReportWriter(Protocol):
     def check_target(self, out: Path) -> None:
         """Refuse, before any work is done, a report that cannot be written at ``out``."""
 
-    def write(self, out: Path, register: Register, parts: Sequence[ReviewPart], today: date, note: str) -> None: ...
+    def write(self, out: Path, paper: BoardPaper) -> None:
+        """Write the board report ``paper`` at ``out``."""

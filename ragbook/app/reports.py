@@ -13,8 +13,10 @@ from pathlib import Path
 
 from ..core.errors import InputError
 from ..core.model import Register
+from ..core.paper import BoardPaper, held_updates
 from ..core.privacy import RULE as PERSONAL_DATA, PersonalData, scan
-from ..core.summary import ReviewPart, Summary, latest_round, summarise
+from ..core.rules import validate
+from ..core.summary import ReviewPart, Summary, latest_round, moves, returns_matrix, summarise
 from .ports import Master, Plans, ReportWriter
 
 
@@ -43,7 +45,7 @@ def build_summary(master: Master, register: Register, *, since: date | None, tod
                   review: str | None = None) -> Summary:
     returns = master.read_returns()
     since = since or latest_round(returns)
-    return summarise(register, master.read_audit(), returns, today, since, review)
+    return summarise(register, master.read_audit(), returns, today, since, review, master.read_settings())
 
 
 def refresh_summary(master: Master, *, since: date | None = None, today: date | None = None) -> SummaryReport:
@@ -61,8 +63,11 @@ def summary_plan(plans: Plans, *, since: date | None = None, today: date | None 
 # ---------------------------------------------------------------------------- board report
 def board_report(master: Master, writer: ReportWriter, out: Path, *, review: str | None = None,
                  public: bool = False, accept_findings: bool = False, since: date | None = None,
-                 today: date | None = None) -> BoardReport:
+                 today: date | None = None, annual: bool = False, plain_tables: bool = False) -> BoardReport:
     """Write the board report; a public one only once the personal-data scan is clear or its findings accepted.
+
+    ``annual`` adds the implementation status of every recommendation (the annual report's table);
+    ``plain_tables`` writes the plan without merged cells (for publishing on the web).
 
     For a public report the scan's findings replace earlier personal-data warnings on the Exceptions sheet
     (so the master must be saved afterwards); the report is refused (``out`` None) while any is unaccepted.
@@ -93,8 +98,22 @@ def board_report(master: Master, writer: ReportWriter, out: Path, *, review: str
         note = (f"Checked for personal data on {today:%d/%m/%Y}: " +
                 (f"{len(findings)} possible items were reviewed and accepted for publication." if findings
                  else "nothing found."))
-    writer.write(out, register, parts, today, note)
+    writer.write(out, _paper(master, register, parts, today, note, annual=annual, plain_tables=plain_tables))
     return BoardReport(master.name, out, tuple(reviews), public, findings, accepted=bool(findings))
+
+
+def _paper(master: Master, register: Register, parts: list[ReviewPart], today: date, note: str,
+           **options: bool) -> BoardPaper:
+    """What the report shows beyond the summaries: the settings, the plan's gaps, the held updates, movement."""
+    reviews = {part.review for part in parts}
+    audit, returns = master.read_audit(), master.read_returns()
+    since = parts[0].summary.since if parts else None
+    return BoardPaper(
+        settings=master.read_settings(), register=register, parts=tuple(parts), today=today, note=note,
+        findings=tuple(f for f in validate(register, today) if f.review in reviews),
+        held=tuple(h for h in held_updates(master.read_ledger().entries) if h.review in reviews),
+        returns=returns_matrix(register.agency_names(), returns, today),
+        moves=moves(register.index, audit, since), **options)
 
 
 def _list_findings(master: Master, findings: tuple[PersonalData, ...]) -> None:
@@ -104,8 +123,9 @@ def _list_findings(master: Master, findings: tuple[PersonalData, ...]) -> None:
 
 
 def report_plan(plans: Plans, writer: ReportWriter, out: Path, *, review: str | None = None, public: bool = False,
-                accept_findings: bool = False, since: date | None = None, today: date | None = None) -> BoardReport:
+                accept_findings: bool = False, since: date | None = None, today: date | None = None,
+                annual: bool = False, plain_tables: bool = False) -> BoardReport:
     """A public report saves the master too, because the scan lists its findings there."""
     with (plans.editing() if public else plans.reading()) as master:
         return board_report(master, writer, out, review=review, public=public, accept_findings=accept_findings,
-                            since=since, today=today)
+                            since=since, today=today, annual=annual, plain_tables=plain_tables)

@@ -7,3 +7,4 @@ The columns of each sheet are the adapters' concern (``io.sheets.contract``).
 REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWINGS_CONF = (
     "Register", "Rating Index", "Agencies", "Summary", "Exceptions", "Audit Log", "Returns", "xlwings.conf"
 )
+SETTINGS = "Settings"  # the partnership's name, contact and protective marking (see core.settings)

@@ -18,6 +18,7 @@ from .dates import parse_date
 from .model import Action, Register, is_all_agencies
 from .ratings import COMPLETE, RatingIndex, role_code
 from .records import AuditEntry, ReturnRecord
+from .settings import DEFAULT_SETTINGS, Settings
 
 UNRATED = "Unrated"
 NO_LEAD = "No lead agency"
@@ -31,6 +32,7 @@ class Tally:
 
     group: str
     counts: tuple[int, ...]  # one per rating of the index, in its order, then the unrated
+    detail: str = ""  # what the group is, in words (a recommendation's text)
 
     @property
     def total(self) -> int:
@@ -98,6 +100,7 @@ class Summary:
     movement: tuple[Movement, ...]
     slippage: tuple[Slippage, ...]
     returns: tuple[ReturnsLine, ...]
+    settings: Settings = DEFAULT_SETTINGS  # whose plan it is (the Settings sheet): the titles name them
 
     @property
     def buckets(self) -> tuple[str, ...]:
@@ -116,11 +119,11 @@ def bucket(index: RatingIndex, rag: str) -> int:
     return index.order(code)  # len(index.ratings) (the unrated bucket) for blank or unknown
 
 
-def tally(index: RatingIndex, group: str, actions: Iterable[Action]) -> Tally:
+def tally(index: RatingIndex, group: str, actions: Iterable[Action], detail: str = "") -> Tally:
     counts = [0] * (len(index.ratings) + 1)
     for action in actions:
         counts[bucket(index, action.rag)] += 1
-    return Tally(group, tuple(counts))
+    return Tally(group, tuple(counts), detail)
 
 
 def by_review(register: Register) -> tuple[Tally, ...]:
@@ -133,7 +136,8 @@ def by_review(register: Register) -> tuple[Tally, ...]:
 def by_recommendation(register: Register) -> tuple[Tally, ...]:
     several = len(register.reviews) > 1
     return tuple(
-        tally(register.index, f"{rec.review} {rec.number}" if several else f"Recommendation {rec.number}", rec.actions)
+        tally(register.index, f"{rec.review} {rec.number}" if several else f"Recommendation {rec.number}", rec.actions,
+              rec.text)
         for rec in register.recommendations()
     )
 
@@ -208,13 +212,11 @@ def _when(entry: AuditEntry) -> datetime | None:
     return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
 
 
-def movement(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -> tuple[Movement, ...]:
-    """Net rating changes per action since ``since`` (all history when None): first old to last new.
-
-    An action that went Amber to Green and back to Amber in the period has not moved, so it is not counted.
-    """
-    first: dict[tuple[str, str], tuple[datetime, str]] = {}
-    last: dict[tuple[str, str], tuple[datetime, str]] = {}
+def moves(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(review, ref) -> (first old, last new) rating code of every action rated since ``since`` (all history
+    when None); "" is unrated. An action that moved and came back has old == new."""
+    first: dict[tuple[str, str], tuple[tuple[datetime, int], str]] = {}
+    last: dict[tuple[str, str], tuple[tuple[datetime, int], str]] = {}
     for position, row in enumerate(audit):
         if _text(row.field).casefold() not in RATING_FIELDS:
             continue
@@ -229,9 +231,16 @@ def movement(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None
             first[key] = (stamp, old)
         if key not in last or stamp >= last[key][0]:
             last[key] = (stamp, new)
+    return {key: (old, last[key][1]) for key, (_, old) in first.items()}
+
+
+def movement(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -> tuple[Movement, ...]:
+    """Net rating changes per action since ``since`` (all history when None): first old to last new.
+
+    An action that went Amber to Green and back to Amber in the period has not moved, so it is not counted.
+    """
     moved: dict[tuple[str, str], list[str]] = {}
-    for key, (_, old) in first.items():
-        new = last[key][1]
+    for key, (old, new) in moves(index, audit, since).items():
         if old != new:
             moved.setdefault((old, new), []).append(f"{key[0]} {key[1]}".strip())
     result = [Movement(old, new, len(refs), tuple(sorted(refs))) for (old, new), refs in moved.items()]
@@ -301,7 +310,8 @@ class ReviewPart:
 
 # ---------------------------------------------------------------------------- all of it
 def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence[ReturnRecord],
-              today: date, since: date | None = None, review: str | None = None) -> Summary:
+              today: date, since: date | None = None, review: str | None = None,
+              settings: Settings = DEFAULT_SETTINGS) -> Summary:
     """The whole summary; with ``review``, of that review's actions only (the board report's per-review part)."""
     if review is not None:
         register = Register(register.index, [a for a in register if a.review == review], register.agencies)
@@ -313,6 +323,7 @@ def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence
         overdue=overdue(register, today), movement=movement(register.index, audit, since),
         slippage=slippage(register, audit),
         returns=returns_matrix(register.agency_names(), returns, today) if review is None else (),
+        settings=settings,
     )
 
 

@@ -12,9 +12,10 @@ def draft_in_outlook(report: IssueReport) -> int:
     """Save one draft per issued return in Outlook; returns how many were saved."""
     from ..io.returns.outlook import Draft, save_to_outlook  # noqa: PLC0415 - Windows only
 
-    plan_name = Path(report.plan).name
+    plan_name = report.plan_name or Path(report.plan).name
     drafts = []
     for item in report.returns:
-        subject, body = draft_text(item.agency, item.contact, plan_name, report.due, report.encrypted)
+        subject, body = draft_text(item.agency, item.contact, plan_name, report.due, report.encrypted,
+                                   report.signature)
         drafts.append(Draft(item.email, subject, body, item.path))
     return save_to_outlook(drafts)

@@ -1,5 +1,6 @@
-"""What a person sees: LibreOffice renders the coloured Register the CLI wrote, the Summary sheet's charts, and
-the board report as PDF."""
+"""What a person sees: LibreOffice renders the coloured Register the CLI wrote, the Summary sheet's charts, every
+sheet as it prints (9 pt or more, no text over the next row, nothing past the page), and the board report as a
+tagged PDF that reads as a committee paper."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
 from ragbook import commands
 from ragbook.cli import cli
+from ragbook.core.settings import Settings
+from ragbook.io.plans import FilePlans
+from ragbook.io.sheets.printing import fit_scale
+from tests.helpers.rendering import info, outside, overprinted, pages, smallest_size, structure_tags, to_pdf
 from tests.helpers.reporting import REPORT_HEADERS, ROUND_ISSUED, TODAY, count_colour, ppm_pixels
 
 pytestmark = pytest.mark.libreoffice
@@ -57,23 +65,66 @@ def test_libreoffice_renders_the_summary_charts(history_plan, tmp_path):
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_pdf_report_renders_the_table(history_plan, tmp_path):
+def test_the_pdf_report_reads_as_a_paper(history_plan, tmp_path):
+    with FilePlans(history_plan).editing() as master:
+        master.write_settings(Settings(partnership="Thurrock Safeguarding Children Partnership",
+                                       marking="OFFICIAL-SENSITIVE"))
     out = tmp_path / "board-report.pdf"
     result = CliRunner().invoke(cli, ["report", str(history_plan), "--out", str(out), "--today", "01/06/2021"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:5] == b"%PDF-"
-    text = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(out), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    # Tagged, with the document's structure: headings, lists, tables with header cells, the chart a figure.
+    assert "Tagged:          yes" in info(out)
+    assert "Title:           Action plan progress report: SCR Sam and Kyle" in info(out)
+    tags = set(structure_tags(out))
+    assert {"H1", "H2", "L", "LI", "Table", "TR", "TH", "TD", "Figure"} <= tags
+    printed = pages(out)
+    first_two = printed[0].text + " " + printed[1].text
+    # Within the first two pages: what the board is asked to decide, and each exception with its lead and dates.
+    assert "The board is asked to" in first_two and "Exceptions: Red, Amber, overdue" in first_two
+    for ref, lead, due in (("2.3", "Partnership Business Unit", "31/03/2022"), ("1.3", "Partnership", "31/12/2020"),
+                           ("4.2", "Children's Social Care;", "31/03/2021")):
+        assert f" {ref} " in first_two and lead in first_two and due in first_two
+    for page in printed:
+        assert page.width > page.height  # landscape
+        assert "OFFICIAL-SENSITIVE" in page.text and f"Page {page.number} of {len(printed)}" in page.text
+        assert smallest_size(page) >= 8.9, (page.number, smallest_size(page))
+        assert not overprinted(page) and not outside(page)
     for header in REPORT_HEADERS:
-        assert header in text
-    assert "Escalation Policy finalised in July" in text
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")], check=True,
+        assert header.split(" /")[0] in " ".join(p.text for p in printed)
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "2", str(out), str(tmp_path / "page")], check=True,
                    timeout=60)
-    (page,) = tmp_path.glob("page*.ppm")
-    width, height, rgb = ppm_pixels(page)
-    assert width > height  # landscape
-    assert count_colour(rgb, "0070C0") > 500  # the Blue of the rating bar and the RAG cells
-    assert count_colour(rgb, "1F3864") > 100  # the table's header row
+    (_, _, cover), (_, _, exceptions) = (ppm_pixels(page) for page in sorted(tmp_path.glob("page*.ppm")))
+    assert count_colour(cover, "0070C0") > 100  # the ratings table's Blue
+    assert count_colour(exceptions, "FFC000") > 300 and count_colour(exceptions, "1F3864") > 100
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_every_sheet_prints_at_9_pt_or_more_without_overprinting(history_plan, tmp_path):
+    commands.validate_plan(history_plan, TODAY)
+    commands.summary_plan(history_plan, since=ROUND_ISSUED, today=TODAY)
+    book = load_workbook(history_plan)
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        widths = [ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, ws.max_column + 1)]
+        fitted = ws.sheet_properties.pageSetUpPr.fitToPage
+        scale = fit_scale(widths) if fitted else ws.page_setup.scale / 100
+        assert ws.page_setup.orientation == "landscape" and 11 * scale >= 9, (ws.title, fitted, scale)
+    summary = book["Summary"]
+    assert not summary.print_title_rows and [b.id for b in summary.row_breaks.brk]  # a table to a page
+    printed = pages(to_pdf(history_plan, tmp_path / "pdf"))
+    for page in printed:
+        assert smallest_size(page) >= 8.9, (page.number, page.text[:80], smallest_size(page))
+        assert not overprinted(page), (page.number, overprinted(page)[:5])
+        assert not outside(page), (page.number, outside(page)[:5])
+    # Each table's columns print on one page: no header is cut off to another page (a table wider than the page).
+    first = next(p for p in printed if "Ratings overall" in p.text and "By review" in p.text)
+    words = [w.text for w in first.words]
+    assert words.count("Total") == 2 and words.count("%") + words.count("%\u200b") >= 10  # "Unrated %" etc., twice
+    overdue = next(p for p in printed if "Overdue: past the revised" in p.text)
+    assert "Rating" in overdue.text and "5 months" in overdue.text and "Unrated" in overdue.text
 
 
 def png_colours(path) -> set[tuple[int, int, int]]:

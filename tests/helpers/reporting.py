@@ -130,11 +130,21 @@ def count_colour(rgb: bytes, hex_colour: str, tolerance: int = 12) -> int:
 
 
 # ---------------------------------------------------------------------------- the board report, read back
-REPORT_HEADERS = ["Ref", "Recommendation", "Actions", "Progress/Comments", "RAG"]
+REPORT_HEADERS = ["Ref", "Recommendation", "Action", "Lead", "Target / Revised", "Progress", "Evidence", "Rating"]
+EXCEPTION_HEADERS = ["Ref", "Action", "Lead", "Target", "Revised", "Rating", "Why listed", "Latest update"]
+
+
+def table_with(document, headers: list[str]):
+    """The first table whose header row is ``headers``."""
+    return next(t for t in document.tables if [cell.text for cell in t.rows[0].cells] == headers)
 
 
 def action_table(document):
-    return next(t for t in document.tables if [cell.text for cell in t.rows[0].cells] == REPORT_HEADERS)
+    return table_with(document, REPORT_HEADERS)
+
+
+def exception_table(document):
+    return table_with(document, EXCEPTION_HEADERS)
 
 
 def shading(tc) -> str | None:
@@ -147,3 +157,16 @@ def v_merge(tc) -> str | None:
     if merge is None:
         return None
     return merge.get(qn("w:val")) or "continue"
+
+
+def body_order(document) -> list[str]:
+    """The body in reading order: each paragraph's text, and "[table: first header]" for each table."""
+    order = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            order.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+        elif child.tag == qn("w:tbl"):
+            first = child.find(qn("w:tr"))
+            cell = first.find(qn("w:tc")) if first is not None else None
+            order.append("[table: " + ("".join(t.text or "" for t in cell.iter(qn("w:t"))) if cell is not None else "") + "]")
+    return order

@@ -1,8 +1,10 @@
-"""The board report: written for a master file, read back with python-docx. (The command's messages and
-refusals are tested in tests/e2e/test_report_cli.py, the PDF's rendering in tests/e2e/test_render.py.)"""
+"""The board report as a committee paper: written for a master file, read back with python-docx. (The
+command's messages and refusals are tested in tests/e2e/test_report_cli.py, the PDF's rendering and tags in
+tests/e2e/test_render.py.)"""
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -13,78 +15,163 @@ from docx.oxml.ns import qn
 
 from ragbook import commands
 from ragbook.cli import cli
-from ragbook.core.model import Action
+from ragbook.core.model import Action, Register
+from ragbook.core.settings import Settings
 from ragbook.io.master.workbook import MasterWorkbook
-from tests.helpers.reporting import A, C, TODAY, action_table, shading, v_merge
+from ragbook.io.plans import FilePlans
+from tests.helpers.large import AGENCIES, large_action
+from tests.helpers.returns import fill_return
+from tests.helpers.reporting import (A, C, EXCEPTION_HEADERS, REPORT_HEADERS, TODAY, action_table, body_order,
+                                     exception_table, shading, table_with, v_merge)
+
+SETTINGS = Settings(partnership="Thurrock Safeguarding Children Partnership", contact="Business Manager",
+                    email="lscp.business@example.org", marking="official-sensitive")
 
 
-def test_report_layout_read_back(history_plan, tmp_path):
+def report(plan, tmp_path, *options: str):
     out = tmp_path / "board-report.docx"
-    result = CliRunner().invoke(cli, ["report", str(history_plan), "--out", str(out), "--today", "01/06/2021"])
+    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--today", "01/06/2021", *options])
     assert result.exit_code == 0, result.output
     assert result.output == f"Wrote the board report {out} (SCR Sam and Kyle).\n"
+    return Document(str(out))
+
+
+def with_settings(plan, settings: Settings = SETTINGS):
+    with FilePlans(plan).editing() as master:
+        master.write_settings(settings)
+    return plan
+
+
+def test_the_first_page_says_whose_paper_it_is_and_what_the_board_is_asked(history_plan, tmp_path):
+    document = report(with_settings(history_plan), tmp_path)
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    assert paragraphs[:6] == [
+        ("Normal", "Thurrock Safeguarding Children Partnership Board"),
+        ("Heading 1", "Action plan progress report: SCR Sam and Kyle"),
+        ("Normal", "Report date: 1 June 2021"),
+        ("Normal", "Protective marking: OFFICIAL-SENSITIVE"),
+        ("Normal", "Author: Partnership Business Unit, Business Manager, lscp.business@example.org"),
+        ("Normal", "Plan: SCR Sam and Kyle (18 actions, 5 recommendations)"),
+    ]
+    headings = [text for style, text in paragraphs if style == "Heading 2"]
+    assert headings[:4] == ["1. Purpose", "2. The board is asked to", "3. Progress at a glance",
+                            "4. Exceptions: Red, Amber, overdue and held for evidence"]
+    asks = [text for style, text in paragraphs if style == "List Number"]
+    assert asks[0] == "note the progress on the 18 actions of the plan: 13 Blue, 1 Amber, 4 Unrated."
+    assert "agree the revised dates of the 3 actions rated Amber or past their date (2.3, 1.3, 4.2)" in asks[1]
+    assert any(a.startswith("note that Police and Education have not yet sent their returns") for a in asks)
+    assert any("correct the 6 actions the plan cannot show properly (1.3, 2.1, 3.3, 3.4, 4.2, 5.5" in a for a in asks)
+    # The exceptions come before the figures' chart, the returns and the full plan.
+    order = body_order(document)
+    assert order.index("[table: Ref]") < order.index("5. Movement since the last round of returns (15/05/2021)")
+    assert order.index("6. Returns from agencies this round") < order.index("8. The full plan")
+
+
+def test_exceptions_name_each_actions_lead_dates_rating_and_latest_update(history_plan, tmp_path):
+    document = report(history_plan, tmp_path)
+    table = exception_table(document)
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    # Amber first, then the overdue, the oldest first; each with its action, lead, dates and latest update.
+    assert [(r[0], r[2], r[3], r[4], r[5], r[6]) for r in rows] == [
+        ("2.3", "Partnership Business Unit", "31/03/2022", "30/06/2022", "Amber", "Amber"),
+        ("1.3", "Partnership Business Unit", "31/12/2020", "", "Unrated", "5 months overdue"),
+        ("4.2", "Children's Social Care; Police; Health; Education", "31/03/2021", "", "Unrated", "2 months overdue"),
+    ]
+    assert rows[0][1] == "Create and implement models of Multi-Agency group supervision."
+    assert rows[0][7].startswith("A range of models have been discussed") and rows[0][7].endswith("\u2026")
+    # The rating is a word on its colour: never the colour alone.
+    assert [shading(tr.tc_lst[5]) for tr in table._tbl.tr_lst[1:]] == ["FFC000", "D9D9D9", "D9D9D9"]
+
+
+def test_the_full_plan_keeps_rows_whole_and_repeats_its_header(history_plan, tmp_path):
+    document = report(history_plan, tmp_path)
     register = MasterWorkbook.open(history_plan).read_register()
-    document = Document(str(out))
-
-    section = document.sections[0]
-    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
-
-    paragraphs = [p.text for p in document.paragraphs]
-    assert paragraphs[0] == "SCR Sam and Kyle: action plan progress"
-    assert "Report date: 1 June 2021" in paragraphs
-    assert any(p.startswith("18 actions: 13 Blue, 1 Amber, 4 Unrated.") and "2 not complete" in p for p in paragraphs)
-
     table = action_table(document)
     rows = table._tbl.tr_lst
     assert len(rows) == 1 + len(register)
-    assert rows[0].trPr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"  # repeated on every page
-    assert all(tr.trPr is None or tr.trPr.find(qn("w:tblHeader")) is None for tr in rows[1:])
-
+    header = rows[0].trPr.find(qn("w:tblHeader"))  # repeated on every page, written as Word writes it
+    assert header is not None and header.get(qn("w:val")) is None
+    assert all(tr.trPr.find(qn("w:tblHeader")) is None for tr in rows[1:])
+    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)  # no row starts on one page, ends on the next
     index = register.index
     for tr, action in zip(rows[1:], register.actions):
         cells = tr.tc_lst
         assert cells[0].xpath("string(.)") == action.ref
-        assert cells[2].xpath("string(.)") == action.action.replace("\n", "")
+        assert action.lead_agency in cells[3].xpath("string(.)")
         rating = index.get(index.normalise(action.rag).code)
-        assert shading(cells[4]) == (rating.fill if rating else "D9D9D9")
-        assert cells[4].xpath("string(.)") == (rating.label if rating else "Unrated")
-
-    # Each recommendation's cell is merged down across its actions: restart on its first row, continue below.
+        assert shading(cells[7]) == (rating.fill if rating else "D9D9D9")
+        assert cells[7].xpath("string(.)") == (rating.label if rating else "Unrated")
+    by_ref = {tr.tc_lst[0].xpath("string(.)"): tr for tr in rows[1:]}
+    assert by_ref["2.3"].tc_lst[4].xpath("string(.)") == "31/03/2022Revised 30/06/2022"
+    # Blank and garbled actions are said to be so, never printed silently.
+    assert by_ref["2.1"].tc_lst[2].xpath("string(.)") == "[No action recorded: see 'Gaps in the plan'.]"
+    assert "garbled" in by_ref["5.5"].tc_lst[2].xpath("string(.)")
+    # Each recommendation's cell is merged down across its actions.
     merges = [(action.ref, v_merge(tr.tc_lst[1])) for tr, action in zip(rows[1:], register.actions)]
-    assert merges == [
-        ("1.1", "restart"), ("1.2", "continue"), ("1.3", "continue"),
-        ("2.1", "restart"), ("2.2", "continue"), ("2.3", "continue"),
-        ("3.1", "restart"), ("3.2", "continue"), ("3.3", "continue"), ("3.4", "continue"),
-        ("4.1", "restart"), ("4.2", "continue"),
-        ("5.1", "restart"), ("5.2", "continue"), ("5.3", "continue"), ("5.4", "continue"), ("5.5", "continue"),
-        ("5.6", "continue"),
-    ]
+    assert [m for _, m in merges] == ["restart", "continue", "continue"] * 2 + ["restart"] + ["continue"] * 3 + [
+        "restart", "continue", "restart"] + ["continue"] * 5
     first_recommendation = next(a.recommendation for a in register if a.ref == "1.1")
     assert rows[1].tc_lst[1].xpath("string(.)") == first_recommendation.replace("\n", "")
-    assert all(tr.tc_lst[1].xpath("string(.)") == "" for tr in rows[2:4])
 
-    # The rating bar: one cell per rating present, shaded from the index, widest for the most common.
-    bar = document.tables[0]
-    assert [cell.text for cell in bar.rows[0].cells] == ["Blue 13", "Amber 1", "Unrated 4"]
-    assert [shading(tc) for tc in bar._tbl.tr_lst[0].tc_lst] == ["0070C0", "FFC000", "D9D9D9"]
-    widths = [int(col.get(qn("w:w"))) for col in bar._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert widths[0] > widths[2] > 0
 
-    # The native chart: ratings stacked per recommendation, each series coloured from the index.
+def test_plain_tables_have_no_merged_cells(history_plan, tmp_path):
+    document = report(history_plan, tmp_path, "--plain-tables")
+    table = action_table(document)
+    assert not table._tbl.xpath(".//w:vMerge") and not table._tbl.xpath(".//w:gridSpan")
+    texts = [tr.tc_lst[1].xpath("string(.)") for tr in table._tbl.tr_lst[1:]]
+    assert all(texts) and texts[1] == "Recommendation 1: see 1.1"
+
+
+def test_gaps_in_the_plan_are_listed_from_validation(history_plan, tmp_path):
+    document = report(history_plan, tmp_path)
+    gaps = table_with(document, ["Review", "Ref", "Field", "Severity", "Problem"])
+    rows = [(row.cells[1].text, row.cells[2].text, row.cells[3].text) for row in gaps.rows[1:]]
+    assert ("2.1", "Action", "Error") in rows and ("5.5", "Action", "Warning") in rows
+    assert ("1.3", "RAG", "Error") in rows and len(rows) == 8
+
+
+def test_page_header_footer_and_accessibility(history_plan, tmp_path):
+    document = report(with_settings(history_plan), tmp_path)
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    assert section.header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    footer = section.footer.paragraphs[0]._p
+    fields = [t.text.strip() for t in footer.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"] and footer.xpath("string(.)").startswith("OFFICIAL-SENSITIVE")
+    properties = document.core_properties
+    assert properties.title == "Action plan progress report: SCR Sam and Kyle" and properties.language == "en-GB"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
+    # Alternative text on every chart and picture; every table's first row a header; no text under 9 pt.
+    pictures = document.element.body.iter(qn("wp:docPr"))
+    assert all(len(p.get("descr", "")) > 40 for p in pictures)
+    assert all(t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None for t in document.tables)
+    sizes = [int(sz.get(qn("w:val"))) for sz in document.element.body.iter(qn("w:sz"))]
+    assert sizes and min(sizes) >= 18
+    # The chart: ratings stacked per recommendation, each series coloured from the index.
     (chart,) = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/chart")]
     root = ET.fromstring(chart.blob)
-    assert root.find(f".//{C}grouping").get("val") == "stacked"
     series = [(s.find(f"{C}tx//{C}v").text, s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val"),
                [int(float(v.text)) for v in s.findall(f"{C}val//{C}pt/{C}v")]) for s in root.iter(f"{C}ser")]
     assert series == [("Blue", "0070C0", [2, 1, 3, 1, 6]), ("Amber", "FFC000", [0, 1, 0, 0, 0]),
                       ("Unrated", "D9D9D9", [1, 1, 1, 1, 0])]
-    assert [v.text for v in root.find(f".//{C}cat").iter(f"{C}v")] == [f"Rec. {n}" for n in range(1, 6)]
-    assert len(document.inline_shapes) == 1
 
-    # The key at the end: every rating of the index, shaded, with its meaning.
-    key = document.tables[-1]
-    assert [(row.cells[0].text, row.cells[1].text) for row in key.rows] == [(r.label, r.meaning) for r in index.ratings]
-    assert [shading(tr.tc_lst[0]) for tr in key._tbl.tr_lst] == [r.fill for r in index.ratings]
+
+def test_the_annual_table_counts_what_was_implemented_and_why_not(history_plan, tmp_path):
+    with FilePlans(history_plan).editing() as master:
+        register = master.read_register()
+        register.actions = [a.with_changes(progress="Not implemented: the service was recommissioned in 2021.",
+                                           rag="") if a.ref == "4.2" else a for a in register.actions]
+        master.write_register(register)
+    document = report(history_plan, tmp_path, "--annual")
+    summary = table_with(document, ["Status", "Recommendations", "Actions"])
+    assert [[c.text for c in row.cells] for row in summary.rows[1:]] == [
+        ["Implemented (actions complete)", "1", "13"], ["In progress", "3", "4"], ["Not started", "0", "0"],
+        ["Not implemented", "1", "1"], ["Total", "5", "18"]]
+    table = table_with(document, ["Rec.", "Recommendation", "Actions", "Complete", "Status", "Why not implemented"])
+    fourth = [c.text for c in table.rows[4].cells]
+    assert fourth[0] == "4" and fourth[4] == "Not implemented"
+    assert fourth[5] == "4.2: the service was recommissioned in 2021."
 
 
 def test_report_of_one_review_among_several(history_plan, tmp_path):
@@ -95,22 +182,80 @@ def test_report_of_one_review_among_several(history_plan, tmp_path):
     master.write_register(register)
     master.save()
     out = tmp_path / "child-d.docx"
-    report = commands.report_plan(history_plan, out, review="cspr child d", today=TODAY)
-    assert report.reviews == ("CSPR Child D",)
+    done = commands.report_plan(history_plan, out, review="cspr child d", today=TODAY)
+    assert done.reviews == ("CSPR Child D",)
     table = action_table(Document(str(out)))
     assert [row.cells[0].text for row in table.rows[1:]] == ["1.1"]
     everything = commands.report_plan(history_plan, tmp_path / "all.docx", today=TODAY)
     assert everything.reviews == ("SCR Sam and Kyle", "CSPR Child D")
     document = Document(str(tmp_path / "all.docx"))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "SCR Sam and Kyle: action plan progress", "CSPR Child D: action plan progress"]
+        "Action plan progress report: SCR Sam and Kyle and CSPR Child D"]
+    plan_part = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    assert plan_part.count("SCR Sam and Kyle") >= 3 and plan_part.count("CSPR Child D") >= 3
 
 
 def test_report_movement_since_a_chosen_date(history_plan, tmp_path):
-    out = tmp_path / "since.docx"
-    result = CliRunner().invoke(cli, ["report", str(history_plan), "--out", str(out), "--since", "01/04/2021",
-                                      "--today", "01/06/2021"])
-    assert result.exit_code == 0, result.output
-    text = [p.text for p in Document(str(out)).paragraphs]
-    assert ("18 actions: 13 Blue, 1 Amber, 4 Unrated. Movement since 01/04/2021: 3 moved Amber to Green; 1 moved "
-            "Green to Red. 2 not complete and past their date, the oldest due 31/12/2020.") in text
+    with FilePlans(history_plan).editing() as master:  # 5.3 went Green to Red on 22/04/2021 (the audit log)
+        register = master.read_register()
+        register.actions = [a.with_changes(rag="R") if a.ref == "5.3" else a for a in register.actions]
+        master.write_register(register)
+    document = report(history_plan, tmp_path, "--since", "01/04/2021")
+    text = [p.text for p in document.paragraphs]
+    assert any(t.startswith("18 actions: 12 Blue, 1 Amber, 1 Red, 4 Unrated. Movement since 01/04/2021: 3 moved "
+                            "Amber to Green; 1 moved Green to Red.") for t in text)
+    rows = [[c.text for c in row.cells] for row in exception_table(document).rows[1:]]
+    assert rows[0][0] == "5.3" and rows[0][5] == "Red" and rows[0][6] == "Red; 6 months overdue; worse (was Green)"
+    movement = table_with(document, ["From", "To", "Actions", "Refs"])
+    assert [[c.text for c in row.cells] for row in movement.rows[1:]] == [
+        ["Amber", "Green", "3", "SCR Sam and Kyle 1.1, SCR Sam and Kyle 3.1, SCR Sam and Kyle 3.2"],
+        ["Green", "Red", "1", "SCR Sam and Kyle 5.3"]]
+
+
+def test_a_300_action_report_is_quick(tmp_path):
+    plan = tmp_path / "ActionPlan.xlsx"
+    master = MasterWorkbook.create(plan)
+    actions = [large_action(n).with_changes(review="CSPR Big", ref=f"{n // 6 + 1}.{n % 6 + 1}") for n in range(300)]
+    master.write_register(Register(master.read_index(), actions, AGENCIES))
+    master.save()
+    started = time.perf_counter()
+    commands.report_plan(plan, tmp_path / "big.docx", today=TODAY, annual=True)
+    elapsed = time.perf_counter() - started
+    assert len(action_table(Document(str(tmp_path / "big.docx"))).rows) == 301
+    assert elapsed < 5, f"the report of 300 actions took {elapsed:.1f} s"
+
+
+def test_headers_are_the_papers(history_plan, tmp_path):
+    document = report(history_plan, tmp_path)
+    assert [cell.text for cell in exception_table(document).rows[0].cells] == EXCEPTION_HEADERS
+    assert [cell.text for cell in action_table(document).rows[0].cells] == REPORT_HEADERS
+
+
+def test_a_blue_held_back_for_want_of_evidence_is_an_exception(cycle, tmp_path):
+    police = cycle.return_of("Police")
+    fill_return(police, {"4.2": {"New Rating": "B", "Progress Update": "All sessions held.", "Updated By": "DI Shah"}})
+    consolidated = commands.consolidate_plan(cycle.plan, [police])
+    assert any("without evidence" in reason for o in consolidated.outcomes for reason in o.reasons)
+    out = tmp_path / "held.docx"
+    commands.report_plan(cycle.plan, out, today=date(2026, 4, 1))
+    document = Document(str(out))
+    rows = {row.cells[0].text: [c.text for c in row.cells] for row in exception_table(document).rows[1:]}
+    assert "Blue from Police held: no evidence yet" in rows["4.2"][6]
+    asks = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert any("4.2" in a and "held until the agencies send their evidence" in a for a in asks)
+
+
+def test_a_row_taller_than_a_page_is_cut_into_rows_that_repeat_its_ref(history_plan, tmp_path):
+    long_progress = " ".join(f"Quarter {n}: the audit of {n * 3} cases found practice improving in every team."
+                             for n in range(1, 60))
+    with FilePlans(history_plan).editing() as master:
+        register = master.read_register()
+        register.actions = [a.with_changes(progress=long_progress) if a.ref == "3.1" else a for a in register.actions]
+        master.write_register(register)
+    table = action_table(report(history_plan, tmp_path))
+    refs = [tr.tc_lst[0].xpath("string(.)") for tr in table._tbl.tr_lst[1:]]
+    pieces = [r for r in refs if r.startswith("3.1")]
+    assert pieces[0] == "3.1" and len(pieces) >= 2 and set(pieces[1:]) == {"3.1cont."}  # "3.1", then "cont."
+    rows = [tr for tr in table._tbl.tr_lst[1:] if tr.tc_lst[0].xpath("string(.)").startswith("3.1")]
+    assert "".join(tr.tc_lst[5].xpath("string(.)") for tr in rows).replace(" ", "") == long_progress.replace(" ", "")
+    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)

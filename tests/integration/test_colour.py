@@ -33,7 +33,8 @@ def test_conditional_formatting_recolours_a_rating_typed_by_hand(sample_master):
     ws = load_workbook(sample_master)["Register"]
     rules = [(str(cf.sqref), rule.formula[0], rule.dxf.fill.fgColor.rgb) for cf in ws.conditional_formatting for rule in cf.rules]
     assert rules == [("J2:J19", '"B"', "000070C0"), ("J2:J19", '"G"', "0000B050"),
-                     ("J2:J19", '"A"', "00FFC000"), ("J2:J19", '"R"', "00C00000")]
+                     ("J2:J19", '"A"', "00FFC000"), ("J2:J19", '"R"', "00C00000"),
+                     ("J2:J19", "LEN(TRIM(J2))=0", "00D9D9D9")]  # an unrated action is marked grey
 
 
 def test_changing_a_colour_on_the_index_sheet_recolours_everything(sample_master):

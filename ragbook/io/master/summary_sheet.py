@@ -13,20 +13,23 @@ from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, DoughnutChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint, SeriesLabel
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..sheets import contract as c
 from ..sheets.values import DATE_FORMAT
-from ..xlsx.cells import landscape_fit_to_width, put
+from ..xlsx.cells import BODY_PT, FONT_NAME, font, print_to_scale, put
+from ..xlsx.chart_text import style_chart
 from ..sheets.summary_layout import Block, Chart, SheetLayout
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=12, color="1F3864")
-FIRST_WIDTH, DEFAULT_WIDTH = 40, 11
+HEADER_FONT = font(bold=True, color="FFFFFF")
+TITLE_FONT = font(bold=True, size=12, color="1F3864")
 TOP, TOP_WRAP = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
 
 
@@ -41,6 +44,8 @@ def fresh_summary_sheet(book: Workbook) -> Worksheet:
     ws._charts.clear()  # noqa: SLF001 - openpyxl keeps a sheet's charts in this list, with no public remover
     for merged in list(ws.merged_cells.ranges):
         ws.unmerge_cells(str(merged))
+    ws.conditional_formatting = ConditionalFormattingList()
+    ws.row_breaks = RowBreak()
     ws.sheet_properties.tabColor = "1F3864"
     return ws
 
@@ -48,42 +53,60 @@ def fresh_summary_sheet(book: Workbook) -> Worksheet:
 def draw(book: Workbook, sheet_layout: SheetLayout) -> Worksheet:
     ws = fresh_summary_sheet(book)
     ws["A1"] = sheet_layout.title
-    ws["A1"].font = Font(bold=True, size=16, color="1F3864")
+    ws["A1"].font = font(bold=True, size=16, color="1F3864")
     put(ws["A2"], sheet_layout.subtitle)
-    ws["A2"].font = Font(italic=True, color="595959")
-    for column in range(1, 14):
-        ws.column_dimensions[get_column_letter(column)].width = FIRST_WIDTH if column == 1 else DEFAULT_WIDTH
+    ws["A2"].font = font(italic=True, color="595959")
+    put(ws["A3"], sheet_layout.marking)
+    ws["A3"].font = font(bold=True)
+    for column, width in enumerate(sheet_layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
     for block in sheet_layout.blocks:
         _draw_block(ws, block)
+    for number, height in sheet_layout.heights:
+        ws.row_dimensions[number].height = height
+    _rating_rules(ws, sheet_layout)
     for chart in sheet_layout.charts:
         _draw_chart(ws, sheet_layout.block(chart.block), chart)
-    ws.freeze_panes = "A4"
-    landscape_fit_to_width(ws)
-    ws.print_title_rows = None  # the summary's tables each have their own header
+    ws.freeze_panes = None
+    print_to_scale(ws, sheet_layout.widths, title_rows=None)
+    ws._print_rows = None  # noqa: SLF001 - the summary's tables each have their own header (openpyxl keeps a None)
+    for row in sheet_layout.breaks:
+        ws.row_breaks.append(Break(id=row))
+    ws.oddHeader.center.text = sheet_layout.page_marking
+    ws.oddFooter.center.text = "Summary, page &P of &N"
     return ws
+
+
+def _rating_rules(ws: Worksheet, sheet_layout: SheetLayout) -> None:
+    """Every cell of the tables that holds a rating's label takes the rating's colours (the overdue actions'
+    ratings, the movement's from and to), as the live workbook's refresh colours them."""
+    area = f"A{sheet_layout.blocks[0].row}:{get_column_letter(len(sheet_layout.widths))}{sheet_layout.last_row}"
+    for label, fill, colour in sheet_layout.labels:
+        escaped = label.replace('"', '""')
+        ws.conditional_formatting.add(area, CellIsRule(
+            operator="equal", formula=[f'"{escaped}"'], fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+            font=font(bold=True, color=colour)))
 
 
 def _draw_block(ws: Worksheet, block: Block) -> None:
     ws.cell(block.row, 1, block.title).font = TITLE_FONT
-    fills = {offset: (fill, font) for offset, fill, font in block.fills}
+    fills = {offset: (fill, colour) for offset, fill, colour in block.fills}
     for offset, header in enumerate(block.header):
         cell = ws.cell(block.header_row, 1 + offset)
         put(cell, header)
-        fill, font = fills.get(offset, ("1F3864", "FFFFFF"))
+        fill, colour = fills.get(offset, ("1F3864", "FFFFFF"))
         cell.fill = PatternFill("solid", fgColor=fill)
-        cell.font = Font(bold=True, color=font)
+        cell.font = font(bold=True, color=colour)
         cell.alignment = Alignment(horizontal="center" if offset else "left", vertical="center", wrap_text=True)
-    if any(len(h) > DEFAULT_WIDTH for h in block.header[1:]):
-        ws.row_dimensions[block.header_row].height = 30
     if not block.rows:
-        ws.cell(block.first_data_row, 1, block.note).font = Font(italic=True, color="595959")
+        ws.cell(block.first_data_row, 1, block.note).font = font(italic=True, color="595959")
         return
     # One style per column, copied into each cell: setting a cell's alignment and format one by one looks each
     # up in openpyxl's style registry, which costs seconds on a summary of 20,000 actions.
     styles = []
     for offset in range(len(block.header)):
         template = Cell(ws)
-        template.alignment = TOP_WRAP if offset == 0 else TOP
+        template.alignment = TOP_WRAP if offset in block.wrap_columns else TOP
         if offset in block.percent_columns:
             template.number_format = "0%"
         elif offset in block.date_columns:
@@ -94,10 +117,6 @@ def _draw_block(ws: Worksheet, block: Block) -> None:
             cell = ws.cell(number, 1 + offset)
             cell._style = copy(styles[offset] if offset < len(styles) else styles[-1])  # noqa: SLF001
             put(cell, value)  # after the style: text that looks like a formula adds its quote prefix to it
-        first = values[0] if isinstance(values[0], str) else ""
-        lines = sum(max(1, -(-len(part) // int(FIRST_WIDTH * 1.1))) for part in first.split("\n"))
-        if lines > 1:  # not every spreadsheet program fits rows to wrapped text on opening
-            ws.row_dimensions[number].height = min(409, 13 * lines + 3)
 
 
 def _draw_chart(ws: Worksheet, block: Block, spec: Chart) -> None:
@@ -127,7 +146,8 @@ def _draw_chart(ws: Worksheet, block: Block, spec: Chart) -> None:
             chart.add_data(values, titles_from_data=True)
             chart.series[-1].graphicalProperties.solidFill = colour
             chart.series[-1].graphicalProperties.line.solidFill = colour
-        chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=first, max_row=last))
+        category = 1 + spec.category_column
+        chart.set_categories(Reference(ws, min_col=category, max_col=category, min_row=first, max_row=last))
         chart.y_axis.title = "Actions"
         chart.y_axis.majorGridlines = None
         chart.x_axis.delete = False
@@ -135,5 +155,6 @@ def _draw_chart(ws: Worksheet, block: Block, spec: Chart) -> None:
         chart.y_axis.number_format = "0"
     chart.title = spec.title
     chart.legend.position = "r"
+    style_chart(chart, FONT_NAME, BODY_PT, 14)  # 11 pt, as the tables: 9 pt or more when printed
     chart.width, chart.height = spec.width_cm, spec.height_cm
     ws.add_chart(chart, f"{get_column_letter(spec.anchor_column)}{spec.anchor_row}")

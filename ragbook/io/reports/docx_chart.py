@@ -21,6 +21,8 @@ from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, Num
 from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.xml.functions import tostring
 
+from ..xlsx.chart_text import style_chart
+
 _INLINE = (
     '<wp:inline distT="0" distB="0" distL="0" distR="0" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -32,6 +34,9 @@ _INLINE = (
     '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
     '<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline>'
 )
+
+
+FONT = "Arial"
 
 
 def _column(sheet_column: str, count: int) -> str:
@@ -63,6 +68,7 @@ def stacked_chart_xml(title: str, categories: Sequence[str], series: Sequence[tu
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.legend.position = "r"
+    style_chart(chart, FONT, 9, 12)  # the report's face (a chart left to its defaults is drawn in a serif)
     return tostring(chart._write())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -10,6 +11,14 @@ from pathlib import Path
 from ...core.errors import InputError
 
 TIMEOUT_SECONDS = 180
+# A tagged PDF (headings, tables, lists and the chart's alternative text carried as structure, for screen
+# readers), with bookmarks from the headings and the document's title shown instead of its file name.
+EXPORT_OPTIONS = json.dumps({
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+    "DisplayPDFDocumentTitle": {"type": "boolean", "value": "true"},
+    "ExportFormFields": {"type": "boolean", "value": "false"},
+}, separators=(",", ":"))
 
 
 def soffice() -> str | None:
@@ -33,7 +42,7 @@ def convert(source: Path, target: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="ragbook-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix="ragbook-pdf-") as outdir:
         command = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", outdir, str(source)]
+                   "--convert-to", f"pdf:writer_pdf_Export:{EXPORT_OPTIONS}", "--outdir", outdir, str(source)]
         try:
             subprocess.run(command, check=False, capture_output=True, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

@@ -6,13 +6,10 @@ A ``.docx`` is written by ``board_report``; a ``.pdf`` is that document converte
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from ...core.errors import InputError
-from ...core.model import Register
-from ...core.summary import ReviewPart
+from ...core.paper import BoardPaper
 from . import pdf
 from .board_report import write_report
 
@@ -28,11 +25,11 @@ class BoardReportFile:
         if out.suffix.lower() == ".pdf":
             pdf.require(out)  # say so before any work is done
 
-    def write(self, out: Path, register: Register, parts: Sequence[ReviewPart], today: date, note: str) -> None:
+    def write(self, out: Path, paper: BoardPaper) -> None:
         if out.suffix.lower() != ".pdf":
-            write_report(out, register, parts, today, note)
+            write_report(out, paper)
             return
         with tempfile.TemporaryDirectory(prefix="ragbook-report-") as folder:
             docx = Path(folder) / out.with_suffix(".docx").name
-            write_report(docx, register, parts, today, note)
+            write_report(docx, paper)
             pdf.convert(docx, out)

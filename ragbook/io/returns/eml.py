@@ -6,12 +6,17 @@ from datetime import date
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
+from typing import Sequence
+
+from ...core.settings import DEFAULT_SETTINGS
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def draft_text(agency: str, contact: str, plan: str, due: date | None, encrypted: bool) -> tuple[str, str]:
-    """(subject, body) of the standard covering email."""
+def draft_text(agency: str, contact: str, plan: str, due: date | None, encrypted: bool,
+               signature: Sequence[str] | None = None) -> tuple[str, str]:
+    """(subject, body) of the standard covering email, signed with ``signature`` (the Settings sheet's
+    ``Settings.signature()``: contact, business unit, partnership, email), else by the business unit."""
     due_text = f"by {due:%A %d %B %Y}" if due else "as soon as you can"
     subject = f"Action plan return for {agency}" + (f" - due {due:%d/%m/%Y}" if due else "")
     greeting = f"Dear {contact}," if contact else "Dear colleague,"
@@ -28,7 +33,8 @@ def draft_text(agency: str, contact: str, plan: str, due: date | None, encrypted
     ]
     if encrypted:
         lines += ["", "The file is password-protected; we will send the password separately."]
-    lines += ["", "Thank you for your agency's contribution.", "", "Partnership Business Unit"]
+    lines += ["", "Thank you for your agency's contribution.", ""]
+    lines += list(signature or DEFAULT_SETTINGS.signature())
     return subject, "\n".join(lines) + "\n"
 
 

@@ -29,8 +29,8 @@ class ReturnFolder:
         write_return(spec, path, secret, password)
 
     def write_draft(self, return_path: Path, agency: Agency, plan_name: str, due: date | None,
-                    encrypted: bool) -> Path:
-        subject, body = draft_text(agency.name, agency.contact, plan_name, due, encrypted)
+                    encrypted: bool, signature: Sequence[str] = ()) -> Path:
+        subject, body = draft_text(agency.name, agency.contact, plan_name, due, encrypted, signature)
         return write_draft(return_path.with_suffix(".eml"), agency.email, subject, body, return_path)
 
     def remove(self, paths: Iterable[Path]) -> None:

@@ -21,13 +21,14 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from ...core.model import Action
 from ...core.ratings import RatingIndex
 from ...core.returns import (ACTIONS_SHEET, IDENTITY_SHEET, INSTRUCTIONS_SHEET, LOCKED_COLUMNS, RETURN_HEADERS,
                              Identity, ReturnSpec)
-from ..xlsx.cells import add_rating_rules, landscape_fit_to_width, put
+from ..xlsx.cells import add_rating_rules, drop_empty_protection, landscape_fit_to_width, put
+from ..xlsx.strings import escape_package
+from ..xlsx.validation import footer_text, rating_list, rating_prompt, validation
 
 PROPERTY_PREFIX = "ragbook."
 IDENTITY_FIELDS = ("return_id", "agency", "round", "issued")
@@ -47,17 +48,18 @@ def build_return(spec: ReturnSpec, protection_secret: str) -> Workbook:
     book = Workbook()
     instructions = book.active
     instructions.title = INSTRUCTIONS_SHEET
-    _instructions(instructions, spec)
-    _actions(book.create_sheet(ACTIONS_SHEET), spec, protection_secret)
+    index_row = _instructions(instructions, spec)
+    _actions(book.create_sheet(ACTIONS_SHEET), spec, protection_secret, index_row)
     _identity(book, spec.identity)
     book.active = 0
+    drop_empty_protection(book)
     return book
 
 
 def return_bytes(spec: ReturnSpec, protection_secret: str) -> bytes:
     buffer = io.BytesIO()
     build_return(spec, protection_secret).save(buffer)
-    return buffer.getvalue()
+    return escape_package(buffer.getvalue())
 
 
 def write_return(spec: ReturnSpec, path: Path, protection_secret: str, password: str | None = None) -> None:
@@ -87,7 +89,8 @@ def _identity_values(identity: Identity) -> dict[str, object]:
             "issued": identity.issued.isoformat() if identity.issued else ""}
 
 
-def _instructions(ws, spec: ReturnSpec) -> None:
+def _instructions(ws, spec: ReturnSpec) -> int:
+    """Fill the Instructions sheet; returns the row of its first rating code (the dropdown may list from there)."""
     identity = spec.identity
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 14
@@ -95,13 +98,15 @@ def _instructions(ws, spec: ReturnSpec) -> None:
     ws["A1"] = f"Action plan return for {identity.agency}"
     ws["A1"].font = Font(bold=True, size=16, color="1F3864")
     due = f"{spec.due:%d/%m/%Y}" if spec.due else "as agreed with the partnership"
+    # The plan's name and the contact are the Settings sheet's (the partnership, the business unit's email)
+    # when the issue passes them, else the master's file name.
     facts = [
         ("Plan", spec.plan_name),
         ("Return ID", identity.return_id),
         ("Issued", f"{identity.issued:%d/%m/%Y}" if identity.issued else ""),
         ("Please return by", due),
         ("Actions", f"{len(spec.actions)} actions led by {identity.agency}"),
-    ]
+    ] + ([("Questions to", spec.contact)] if spec.contact else [])
     for number, (label, value) in enumerate(facts, start=3):
         ws.cell(number, 1, label).font = Font(bold=True)
         put(ws.cell(number, 2), value)
@@ -145,9 +150,10 @@ def _instructions(ws, spec: ReturnSpec) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return row + 2
 
 
-def _actions(ws, spec: ReturnSpec, secret: str) -> None:
+def _actions(ws, spec: ReturnSpec, secret: str, index_row: int) -> None:
     locked = len(LOCKED_COLUMNS)
     for position, (header, width) in enumerate(zip(RETURN_HEADERS, WIDTHS), start=1):
         cell = ws.cell(1, position, header)
@@ -166,11 +172,12 @@ def _actions(ws, spec: ReturnSpec, secret: str) -> None:
             ws.cell(number, position)._style = copy(styles[position - 1])
         ws.row_dimensions[number].height = min(409, 15 * max(2, _lines(action)) + 3)
     last = max(len(spec.actions) + 1, 2)
-    _validations(ws, spec.index, last)
+    _validations(ws, spec.index, last, index_row)
     _live_colours(ws, spec.index, last)
     ws.freeze_panes = "C2"
     landscape_fit_to_width(ws)
-    ws.oddFooter.center.text = f"{spec.identity.agency} — return {spec.identity.return_id} — page &P of &N"
+    ws.oddFooter.center.text = footer_text(spec.identity.agency, f"return {spec.identity.return_id}",
+                                           codes="page &P of &N")
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # agencies may widen columns and rows to read; nothing more
     ws.protection.formatRows = False
@@ -201,18 +208,16 @@ def _lines(action: Action) -> int:
     return max(-(-len(str(getattr(action, a) or "")) // 40) for a in ("recommendation", "action", "progress"))
 
 
-def _validations(ws, index: RatingIndex, last: int) -> None:
+def _validations(ws, index: RatingIndex, last: int, index_row: int) -> None:
     locked = len(LOCKED_COLUMNS)
     rating, revised = get_column_letter(locked + 1), get_column_letter(locked + 4)
-    ws.add_data_validation(DataValidation(
-        type="list", formula1='"' + ",".join(index.codes) + '"', allow_blank=True, showErrorMessage=True,
-        errorTitle="Rating", error="Choose a rating from the list (see the Instructions sheet).",
-        promptTitle="New rating", prompt=" / ".join(f"{r.code} = {r.label}" for r in index.ratings),
-        showInputMessage=True, sqref=f"{rating}2:{rating}{last}"))
-    ws.add_data_validation(DataValidation(
-        type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
-        allow_blank=True, showErrorMessage=True, errorTitle="Revised date",
-        error="Enter a date, such as 31/03/2026.", sqref=f"{revised}2:{revised}{last}"))
+    ws.add_data_validation(validation(
+        "list", f"{rating}2:{rating}{last}", formula1=rating_list(index, INSTRUCTIONS_SHEET, "A", index_row),
+        title="New rating", error="Choose a rating from the list (see the Instructions sheet).",
+        prompt=rating_prompt(index)))
+    ws.add_data_validation(validation(
+        "date", f"{revised}2:{revised}{last}", operator="between", formula1="DATE(2000,1,1)",
+        formula2="DATE(2100,12,31)", title="Revised date", error="Enter a date, such as 31/03/2026."))
 
 
 def _live_colours(ws, index: RatingIndex, last: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...core.sheets import (  # noqa: F401 - the sheet names, beside their columns
-    AGENCIES, AUDIT_LOG, EXCEPTIONS, RATING_INDEX, REGISTER, RETURNS, SUMMARY, XLWINGS_CONF)
+    AGENCIES, AUDIT_LOG, EXCEPTIONS, RATING_INDEX, REGISTER, RETURNS, SETTINGS, SUMMARY, XLWINGS_CONF)
 
 
 @dataclass(frozen=True)
@@ -42,20 +42,22 @@ RATING_INDEX_COLUMNS = (
     Column("Code", 8), Column("Label", 12), Column("Meaning", 70, wrap=True), Column("Fill", 10), Column("Font", 10)
 )
 AGENCIES_COLUMNS = (Column("Agency", 40, wrap=True), Column("Contact", 28), Column("Email", 36))
+# Widths (in characters) that print one page wide at 9 pt or more (see io.sheets.printing), the Register apart.
 EXCEPTIONS_COLUMNS = (
     Column("Severity", 10), Column("Rule", 26), Column("Review", 18, wrap=True), Column("Ref", 7),
-    Column("Field", 16), Column("Message", 90, wrap=True),
+    Column("Field", 16), Column("Message", 71, wrap=True),
 )
 AUDIT_LOG_COLUMNS = (
-    Column("When", 17, kind="datetime"), Column("Source", 24, wrap=True), Column("Agency", 20, wrap=True),
-    Column("Review", 18, wrap=True), Column("Ref", 7), Column("Field", 14), Column("Old", 40, wrap=True),
-    Column("New", 40, wrap=True),
+    Column("When", 17, kind="datetime"), Column("Source", 19, wrap=True), Column("Agency", 18, wrap=True),
+    Column("Review", 16, wrap=True), Column("Ref", 7), Column("Field", 14), Column("Old", 28, wrap=True),
+    Column("New", 28, wrap=True),
 )
 RETURNS_COLUMNS = (
-    Column("Return ID", 22), Column("Agency", 24, wrap=True), Column("Issued", 12, kind="date"),
-    Column("Due", 12, kind="date"), Column("Received", 12, kind="date"), Column("Status", 16),
-    Column("File", 40, wrap=True), Column("Notes", 60, wrap=True),
+    Column("Return ID", 25), Column("Agency", 18, wrap=True), Column("Issued", 11, kind="date"),
+    Column("Due", 11, kind="date"), Column("Received", 11, kind="date"), Column("Status", 15),
+    Column("File", 25, wrap=True), Column("Notes", 31, wrap=True),
 )
+SETTINGS_COLUMNS = (Column("Setting", 22), Column("Value", 50, wrap=True), Column("What it is for", 76, wrap=True))
 
 # Sheets that are lists under one header row, each kept as an Excel table of the same name (spaces removed).
 LIST_SHEETS = {
@@ -64,13 +66,15 @@ LIST_SHEETS = {
     EXCEPTIONS: EXCEPTIONS_COLUMNS,
     AUDIT_LOG: AUDIT_LOG_COLUMNS,
     RETURNS: RETURNS_COLUMNS,
+    SETTINGS: SETTINGS_COLUMNS,
 }
-# The list sheets that grow with the plan (thousands of rows): read with calamine and written as XML text
+# The list sheets that grow with the plan (thousands of rows): streamed out of their XML and written as XML text
 # rather than through openpyxl's cell objects. Their cell formatting is ragbook's own, rewritten on every save.
 STREAMED_SHEETS = (REGISTER, EXCEPTIONS, AUDIT_LOG, RETURNS)
-SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS)
+SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS, SETTINGS)
 
 NOTE_AUTHOR = "ragbook"  # notes ragbook puts on cells carry this author, so it can take them away again
+CONTINUED_AUTHOR = "ragbook import"  # the note holding a text too long for its cell: Validate never takes it
 
 
 def table_name(sheet: str) -> str:

@@ -1,6 +1,6 @@
 """The one mapping between the contract's sheet rows and the domain's values, used by both adapters.
 
-The file adapter (openpyxl and calamine) and the live adapter (xlwings) each read a sheet as a block of
+The file adapter (openpyxl, and the streaming reader for the list sheets) and the live adapter (xlwings) each read a sheet as a block of
 values — a header row, then rows — and hand it here; they write back the rows made here. So the Register's
 actions, the Rating Index, the Agencies, the Exceptions' findings, the Audit Log's entries and the Returns
 sheet's records are turned into rows and back in exactly one place, by the contract's column headers.
@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from ...core.errors import InputError
-from ...core.model import Action, ActionKey, Agency, Register
+from ...core.model import FIELD_LABELS, Action, ActionKey, Agency, Register
 from ...core.ratings import Rating, RatingIndex
 from ...core.records import AuditEntry, Finding, ReturnRecord, ReturnStatus
+from ...core.repair import CellNote
+from ...core.settings import Settings
 from . import contract as c
 from .values import date_of, text_of
 
@@ -107,6 +109,20 @@ def finding_notes(register: Register, findings: Sequence[Finding], headers: dict
     return {cell: "\n".join(text) for cell, text in lines.items()}
 
 
+def cell_note_places(register: Register, notes: Sequence[CellNote]) -> dict[tuple[int, int], str]:
+    """(row, column) of the Register cell each continued text belongs to -> the note's text."""
+    row_of: dict[tuple[str, str], int] = {}
+    for number, action in enumerate(register.actions, start=2):
+        row_of.setdefault((action.review, action.ref), number)
+    columns = header_map([col.header for col in c.REGISTER_COLUMNS])
+    places = {}
+    for note in notes:
+        row, column = row_of.get((note.review, note.ref)), columns.get(FIELD_LABELS.get(note.attribute, ""))
+        if row is not None and column is not None:
+            places[(row, column)] = note.text
+    return places
+
+
 # ---------------------------------------------------------------------------- Rating Index and Agencies
 def index_from(rows: list[tuple[int, HeadedRow]], where: str) -> RatingIndex:
     ratings = []
@@ -141,6 +157,15 @@ def agency_values(agencies: Iterable[Agency]) -> list[list[object]]:
     return [[a.name, a.contact, a.email] for a in agencies]
 
 
+# ---------------------------------------------------------------------------- Settings
+def settings_from(rows: list[tuple[int, HeadedRow]]) -> Settings:
+    return Settings.from_pairs((text_of(row.get("Setting")), text_of(row.get("Value"))) for _, row in rows)
+
+
+def settings_values(settings: Settings) -> list[list[object]]:
+    return [list(row) for row in settings.pairs()]
+
+
 # ---------------------------------------------------------------------------- Exceptions, Audit Log, Returns
 def _text(row: HeadedRow, header: str) -> str:
     value = row.get(header)
@@ -152,8 +177,16 @@ def findings_from(rows: list[tuple[int, HeadedRow]]) -> list[Finding]:
                     _text(row, "Field"), _text(row, "Message")) for _, row in rows]
 
 
+def _ref_order(ref: str) -> tuple:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in ref.strip().split("."))
+
+
 def finding_values(findings: Iterable[Finding]) -> list[list[object]]:
-    return [[str(f.severity), f.rule, f.review, f.ref, f.field, f.message] for f in findings]
+    """The Exceptions sheet's rows, worst first: errors, then warnings, each in the plan's order."""
+    findings = list(findings)
+    reviews = {review: i for i, review in enumerate(dict.fromkeys(f.review for f in findings))}
+    ordered = sorted(findings, key=lambda f: (not f.is_error, reviews[f.review], _ref_order(f.ref)))
+    return [[str(f.severity), f.rule, f.review, f.ref, f.field, f.message] for f in ordered]
 
 
 def audit_from(rows: list[tuple[int, HeadedRow]]) -> list[AuditEntry]:
@@ -214,3 +247,10 @@ class ListSheets:
 
     def write_returns(self, returns: Sequence[ReturnRecord]) -> None:
         self._write_list(c.RETURNS, return_values(returns))
+
+    def read_settings(self) -> Settings:
+        """The Settings sheet; a master without it (or a blank setting) gives the defaults."""
+        return settings_from(self._headed_rows(c.SETTINGS))
+
+    def write_settings(self, settings: Settings) -> None:
+        self._write_list(c.SETTINGS, settings_values(settings))
