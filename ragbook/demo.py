@@ -1,4 +1,10 @@
-"""``ragbook demo``: the whole journey on the bundled sample plan, as a business team would run it."""
+"""``ragbook demo``: the whole journey on the bundled sample plan, as a business team would run it.
+
+The demo never deletes or overwrites anything: it runs only in a folder that holds none of what it writes
+(``DEMO_WRITES``), and otherwise refuses with a sentence naming a free folder. Refusing, rather than quietly
+writing into a fresh folder elsewhere, keeps the result where the person asked for it and leaves no doubt about
+which workbook is the demo's; the folder a person names may be the one that holds the partnership's real master.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,21 @@ from pathlib import Path
 from typing import Callable
 
 from . import commands
+from .core.errors import InputError
 from .core.model import Agency
+from .core.settings import Settings
 from .io.plans import FilePlans
 
 SAMPLE_NAME = "scr-sam-and-kyle-action-plan.txt"
+MASTER_NAME = "ActionPlan.xlsm"  # the ribbon workbook: every step of the journey is also a button on it
+# What the demo writes into its folder; it runs only where none of these exists yet.
+DEMO_WRITES = (MASTER_NAME, "backups", "returns", "returned", "board-report.docx")
 
 # The business team's "maintain" step for the sample: who leads each action and by when. The sample plan
 # itself names no agencies or dates; these are the kind of assignments a partnership would make.
+# The sample is Thurrock's published plan; the contact is made up.
+DEMO_SETTINGS = Settings(partnership="Thurrock Safeguarding Children Partnership", contact="Business Manager",
+                         email="lscp.business@example.org", marking="OFFICIAL")
 DEMO_AGENCIES = (
     Agency("Partnership Business Unit", "Business Manager", "lscp.business@example.org"),
     Agency("Children's Social Care", "Head of Service", "csc.quality@example.org"),
@@ -50,7 +64,7 @@ def sample_plan() -> Path:
 
 
 def assign_demo_leads(plan: Path) -> int:
-    with FilePlans(plan).editing() as master:
+    with FilePlans(plan, "ragbook demo").editing() as master:
         register = master.read_register()
         register.agencies = list(DEMO_AGENCIES)
         assigned = 0
@@ -79,18 +93,47 @@ def report_demo(plan: Path, folder: Path, say: Callable[[str], None]) -> Path:
     return out
 
 
+def check_demo_folder(folder: Path) -> None:
+    """Refuse a folder the demo would change anything in (see the module's docstring)."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file, not a folder; give the demo a new folder, such as "
+                         f"{_free_folder(folder)}.")
+    taken = [name for name in DEMO_WRITES if (folder / name).exists() or (folder / name).is_symlink()]
+    if taken:
+        raise InputError(f"{folder}: already holds {', '.join(taken)}, which the demo never replaces; run it in a "
+                         f"new folder, such as 'ragbook demo {_free_folder(folder)}', or move those away first.")
+
+
+def _free_folder(folder: Path) -> Path:
+    number = 2
+    while folder.with_name(f"{folder.name}-{number}").exists():
+        number += 1
+    return folder.with_name(f"{folder.name}-{number}")
+
+
+def first_free_folder(folder: Path) -> Path:
+    """``folder`` if the demo may write into it, else the first free ``folder-2``, ``folder-3``..."""
+    try:
+        check_demo_folder(folder)
+    except InputError:
+        return _free_folder(folder)
+    return folder
+
+
 def run_demo(folder: Path, say: Callable[[str], None] = print) -> Path:
+    check_demo_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    plan = folder / "ActionPlan.xlsm"  # the ribbon workbook: every step below is also a button on it
-    if plan.exists():
-        plan.unlink()  # the demo folder is the demo's own: start the journey afresh each time
+    plan = folder / MASTER_NAME
     say(f"1. Start: creating {plan} from the sample plan {SAMPLE_NAME}")
     report = commands.new_plan(plan, sample_plan())
     say(f"   {report.actions} actions of {report.review!r} imported; {len(report.repairs)} repairs of what "
         f"extraction broke, for example:")
     for repair in report.repairs[:3]:
         say(f"     - {repair}")
-    say(f"2. Maintain: assigning lead agencies and target dates to {assign_demo_leads(plan)} actions")
+    say(f"2. Maintain: assigning lead agencies and target dates to {assign_demo_leads(plan)} actions, and "
+        f"naming the partnership on the Settings sheet")
+    with FilePlans(plan, "ragbook demo").editing() as master:
+        master.write_settings(DEMO_SETTINGS)
     validation = commands.validate_plan(plan)
     say(f"   Validate: {validation.errors} errors and {validation.warnings} warnings listed on the Exceptions "
         f"sheet; {validation.marked_cells} cells carry a note")

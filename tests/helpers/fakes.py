@@ -26,8 +26,10 @@ from ragbook.core.model import Agency, Register
 from ragbook.core.ratings import DEFAULT_INDEX, RatingIndex
 from ragbook.core.records import AuditEntry, Finding, ReturnRecord
 from ragbook.core.repair import ImportedPlan
+from ragbook.core.paper import BoardPaper
 from ragbook.core.returns import INPUT_COLUMNS, ReturnContent, ReturnRow, ReturnSpec
-from ragbook.core.summary import ReviewPart, Summary
+from ragbook.core.settings import DEFAULT_SETTINGS, Settings
+from ragbook.core.summary import Summary
 
 UNRATED = "unrated or unknown"  # the label the master's colouring counts unrated actions under
 
@@ -44,6 +46,7 @@ class FakeMaster:
     returns: list[ReturnRecord] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
     summary: Summary | None = None  # the last Summary written
+    settings: Settings = DEFAULT_SETTINGS  # the Settings sheet
     marked: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (review, ref, column) -> note
     coloured: bool = False
     name: str = "ActionPlan.xlsx"
@@ -68,6 +71,10 @@ class FakeMaster:
     def write_findings(self, findings: Sequence[Finding]) -> None:
         self.writes.append("findings")
         self.findings = list(findings)
+
+    def add_cell_notes(self, register: Register, notes) -> None:
+        self.writes.append("cell notes")
+        self.cell_notes = {(n.review, n.ref, n.attribute): n.text for n in notes}
 
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
         """Note each offending cell of an action in ``register``; the notes of problems now fixed go."""
@@ -111,6 +118,9 @@ class FakeMaster:
 
     def read_ledger(self) -> Ledger:
         return copy.deepcopy(self.ledger)
+
+    def read_settings(self) -> Settings:
+        return self.settings
 
     def write_ledger(self, ledger: Ledger) -> None:
         self.writes.append("ledger")
@@ -206,7 +216,7 @@ class FakeReturnFiles:
         self.written[path] = WrittenReturn(spec, secret, password)
 
     def write_draft(self, return_path: Path, agency: Agency, plan_name: str, due: date | None,
-                    encrypted: bool) -> Path:
+                    encrypted: bool, signature: Sequence[str] = ()) -> Path:
         draft = return_path.with_suffix(".eml")
         self.drafts[draft] = (return_path, agency, plan_name, due, encrypted)
         return draft
@@ -250,26 +260,19 @@ class FakeReturnFiles:
 
 
 # ---------------------------------------------------------------------------- board reports
-@dataclass
-class WrittenReport:
-    register: Register
-    parts: tuple[ReviewPart, ...]
-    today: date
-    note: str
-
-
 class FakeReportWriter:
-    """A ``ports.ReportWriter`` keeping each report written; a target in ``refuse`` is refused up front."""
+    """A ``ports.ReportWriter`` keeping each report written (its ``BoardPaper``: register, parts, today, note,
+    settings, findings, ...); a target in ``refuse`` is refused up front."""
 
     def __init__(self, refuse: Mapping[Path, str] | None = None) -> None:
         self.refuse = dict(refuse or {})
         self.checked: list[Path] = []
-        self.written: dict[Path, WrittenReport] = {}
+        self.written: dict[Path, BoardPaper] = {}
 
     def check_target(self, out: Path) -> None:
         self.checked.append(out)
         if out in self.refuse:
             raise InputError(f"{out}: {self.refuse[out]}")
 
-    def write(self, out: Path, register: Register, parts: Sequence[ReviewPart], today: date, note: str) -> None:
-        self.written[out] = WrittenReport(copy.deepcopy(register), tuple(parts), today, note)
+    def write(self, out: Path, paper: BoardPaper) -> None:
+        self.written[out] = copy.deepcopy(paper)

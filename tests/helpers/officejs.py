@@ -17,8 +17,8 @@ from pathlib import Path
 import xlwings
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -172,9 +172,11 @@ def replay(source: Path, actions: list[dict], target: Path) -> Replayed:
                 for cell in cells:
                     font = copy.copy(cell.font)
                     if prop == "bold":
-                        font = Font(bold=value, color=font.color)
+                        font = Font(bold=value, color=font.color, size=font.size)
                     elif prop == "color":
-                        font = Font(bold=font.bold, color=value.lstrip("#").upper())
+                        font = Font(bold=font.bold, color=value.lstrip("#").upper(), size=font.size)
+                    elif prop == "size":
+                        font = Font(bold=font.bold, color=font.color, size=value)
                     else:
                         raise AssertionError(f"font property {prop} not stood in for")
                     cell.font = font
@@ -186,6 +188,24 @@ def replay(source: Path, actions: list[dict], target: Path) -> Replayed:
                     for rule in rng.rules:
                         kept.add(str(rng.sqref), rule)
             ws.conditional_formatting = kept
+        elif func == "addConditionalFormat" and args[0]["type"] == "Custom":  # a rule by formula
+            entry = args[0]
+            fill = (entry.get("fill_color") or "").lstrip("#").upper()
+            colour = (entry.get("font_color") or "").lstrip("#").upper()
+            ws.conditional_formatting.add(_area(action), FormulaRule(
+                formula=[entry["formula"].lstrip("=")],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill) if fill else None,
+                font=Font(color=colour or None, bold=entry.get("font_bold")) if colour or entry.get("font_bold")
+                else None))
+        elif func == "setColumnWidth":  # the remote engine's unit is the point: back to characters
+            for column in range(action["start_column"] + 1, action["start_column"] + action["column_count"] + 1):
+                ws.column_dimensions[get_column_letter(column)].width = round((args[0] / 0.75 - 5) / 7, 2)
+        elif func == "setWrapText":
+            for cells in _cells(ws, action):
+                for cell in cells:
+                    cell.alignment = Alignment(wrap_text=args[0], vertical=cell.alignment.vertical)
+        elif func == "setAutofit":
+            pass  # Excel fits the rows to their wrapped text: nothing a file holds
         elif func == "addConditionalFormat":
             entry = args[0]
             assert entry["type"] == "CellValue" and entry["operator"] == "EqualTo", entry
@@ -218,3 +238,134 @@ def press(master: Path, key: str, chosen: str = "", today: date | None = None) -
     after = master.with_name(f"after-{key}{master.suffix}")
     replayed = replay(master, actions, after)
     return after, actions, replayed.alerts
+
+
+# ---------------------------------------------------------------------------- the web edition, over HTTP
+# The same stand-in for the Office.js client, talking to a real ``ragbook server`` (xlwings Server under
+# uvicorn, on 127.0.0.1): it posts the workbook as the add-in does, uploads and downloads as the task pane
+# does, and replays the actions that come back. httpx comes with the server extra; it is imported when used.
+
+
+@dataclass
+class WebServer:
+    url: str
+    state_dir: Path
+    process: object  # subprocess.Popen
+    log: Path
+
+    def client(self, token: str | None = None):
+        import httpx  # noqa: PLC0415
+
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=300)
+
+    def stop(self) -> None:
+        process = self.process
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except Exception:  # noqa: BLE001 - it would not stop when asked
+            process.kill()
+            process.wait(timeout=20)
+
+
+def free_port() -> int:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(state_dir: Path, *options: str, env: dict[str, str] | None = None, attempts: int = 3) -> WebServer:
+    """``ragbook server`` on a free port of 127.0.0.1, once it answers; its output goes to a log beside it."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    import httpx  # noqa: PLC0415
+
+    from tests.helpers.paths import ROOT  # noqa: PLC0415
+
+    log = state_dir.with_name(state_dir.name + ".log")
+    environment = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial", **(env or {})}
+    for _ in range(attempts):  # a port found free may be taken before the server binds it: try another
+        port = free_port()
+        with open(log, "wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ragbook", "server", "--port", str(port), "--state-dir", str(state_dir),
+                 *options], cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(url + "/", timeout=2).status_code == 200:
+                    return WebServer(url, state_dir, process, log)
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    raise AssertionError("the server did not start:\n" + log.read_text("utf-8", errors="replace"))
+
+
+@dataclass
+class WebPress:
+    status: int
+    detail: str | None = None  # the sentence of a refused press
+    actions: list[dict] = field(default_factory=list)
+    alerts: list[tuple[str, str, str]] = field(default_factory=list)
+    after: Path | None = None  # the workbook as Excel is left by the actions
+
+
+def press_web(client, master: Path, key: str, job: str = "", *, document: str = "", today: date | None = None,
+              token: str | None = None) -> WebPress:
+    """Press ``key`` through the server as the add-in does, and replay what comes back onto a copy of ``master``."""
+    payload = payload_of(master, name=master.name)  # Excel gives the add-in the workbook's name, not a path
+    payload["args"] = [job, document] + ([today.isoformat()] if today else [])
+    response = client.post(f"/xlwings/custom-scripts-call/{key}", json=payload)
+    if response.status_code != 200:
+        return WebPress(response.status_code, _detail(response))
+    actions = response.json()["actions"]
+    after = master.with_name(f"web-{key}{master.suffix}")
+    replayed = replay(master, actions, after)
+    return WebPress(200, None, actions, replayed.alerts, after)
+
+
+def _detail(response) -> str | None:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text
+    return detail if isinstance(detail, str) else str(detail)
+
+
+def new_job(client) -> str:
+    response = client.post("/ragbook/jobs")
+    assert response.status_code == 201, response.text
+    return response.json()["job"]
+
+
+def upload(client, job: str, button: str, path: Path, name: str | None = None):
+    """Upload one file as the task pane does: its bytes as the body, its name in the address."""
+    from urllib.parse import quote  # noqa: PLC0415
+
+    return client.put(f"/ragbook/jobs/{job}/uploads/{button}/{quote(name or path.name, safe='')}",
+                      content=path.read_bytes())
+
+
+def downloads(client, job: str) -> list[str]:
+    response = client.get(f"/ragbook/jobs/{job}")
+    assert response.status_code == 200, response.text
+    return response.json()["downloads"]
+
+
+def download(client, job: str, name: str, target: Path) -> Path:
+    from urllib.parse import quote  # noqa: PLC0415
+
+    response = client.get(f"/ragbook/jobs/{job}/downloads/{quote(name, safe='')}")
+    assert response.status_code == 200, response.text
+    target.write_bytes(response.content)
+    return target

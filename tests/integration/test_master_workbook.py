@@ -37,9 +37,12 @@ def test_a_new_master_has_every_contract_sheet_and_column(tmp_path):
 def test_the_register_is_set_up_for_reading_and_printing(sample_master):
     ws = load_workbook(sample_master)["Register"]
     assert ws.freeze_panes == "C2"
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    # Too wide for one page at 9 pt: printed at 82% (11 pt text at 9 pt), over then down, Review and Ref on
+    # every page, not squeezed onto one page wide.
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 82
+    assert ws.page_setup.pageOrder == "overThenDown"
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B"
     assert ws.column_dimensions["C"].width == 40
     assert ws["C2"].alignment.wrap_text
     assert ws.row_dimensions[2].height > 100  # tall enough for the wrapped recommendation

@@ -2,8 +2,9 @@
 
 core is plain Python; app (the use cases and their ports) knows only core; io (the adapters) never reaches
 back up into the use cases or the entry layers; the live adapter shares only io.sheets with the file adapter;
-only the unit of work opens or creates a master file; no two modules import each other at module level; and
-no module grows past 400 lines.
+only the unit of work opens or creates a master file; the web edition (ragbook.server) is imported only by the
+command that starts it, and only it imports the server extra's libraries; no two modules import each other at
+module level; and no module grows past 400 lines.
 """
 
 from __future__ import annotations
@@ -168,12 +169,34 @@ def test_the_app_rule_names_the_offending_module_and_line():
 
 
 FORBIDDEN_IN_IO = ("ragbook.app.plan", "ragbook.app.returns", "ragbook.app.reports", "ragbook.cli", "ragbook.ribbon",
-                   "ragbook.present", "ragbook.commands")
+                   "ragbook.server", "ragbook.present", "ragbook.commands")
 
 
 def test_io_does_not_reach_up_into_the_use_cases_or_the_entry_layers():
     offences = [str(i) for i in IMPORTS if within(i.module, "ragbook.io") and within(i.target, *FORBIDDEN_IN_IO)]
     assert not offences, "ragbook.io may use core and app.ports only:" + listing(offences)
+
+
+# The web edition (ragbook.server) is a third entry layer: it runs the ribbon's button functions behind xlwings
+# Server, so it may import everything the ribbon may, and the ribbon itself; nothing imports it but the command
+# that starts it (lazily, so that the command line works without the server extra); it never imports the CLI.
+SERVER_LIBRARIES = ("fastapi", "starlette", "uvicorn", "xlwings_server", "httpx", "joserfc")
+
+
+def test_the_web_edition_is_an_entry_layer_only_its_command_starts():
+    offences = [str(i) for i in IMPORTS if within(i.target, "ragbook.server") and not within(i.module, "ragbook.server")
+                and (i.module != "ragbook.cli.server" or i.top_level)]
+    offences += [str(i) for i in IMPORTS if within(i.module, "ragbook.server") and within(i.target, "ragbook.cli")]
+    assert not offences, ("only ragbook/cli/server.py imports ragbook.server, inside its command; the server never "
+                          "imports the command line:" + listing(offences))
+
+
+def test_only_the_web_edition_imports_the_server_libraries():
+    offences = [str(i) for i in IMPORTS if top(i.target) in SERVER_LIBRARIES and not within(i.module, "ragbook.server")]
+    # The package's front (its settings and the ribbon model) loads without them, for the command's own checks.
+    offences += [str(i) for i in IMPORTS if top(i.target) in SERVER_LIBRARIES and i.top_level
+                 and i.module in ("ragbook.server", "ragbook.server.options", "ragbook.server.ribbon")]
+    assert not offences, "the server extra's libraries belong to ragbook.server only:" + listing(offences)
 
 
 def test_the_live_adapter_does_not_import_the_file_adapter():

@@ -10,7 +10,8 @@ Where the two adapters differ, on purpose:
 - Ratings are coloured by conditional-format rules read from the Rating Index (one rule per rating), not by
   a fill on each cell: the cells look the same, and changing a rating recolours it at once.
 - The notes ragbook put on cells at the last validation are found through the Exceptions sheet that
-  validation wrote (the remote engine cannot read a note's author or text).
+  validation wrote (the remote engine cannot read a note's author or text), and only the notes that differ
+  are sent: which cells have a note at all is read once (``notes.SheetNotes``), never cell by cell.
 - Nothing is saved: the change is in the open workbook, and the user saves it as any other edit.
 """
 
@@ -20,22 +21,24 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from ...core.ledger import LEDGER_SHEET, Ledger, ledger_rows, parse_ledger
 from ...core.model import Agency, Register
 from ...core.ratings import RatingIndex
 from ...core.records import Finding
+from ...core.repair import CellNote
 from ...core.rules import FIELD_LABELS
 from ...core.summary import Summary
 from ..sheets import contract as c
 from ..sheets import records
-from ..sheets.records import finding_notes, header_map, list_rows, register_values
+from ..sheets.records import cell_note_places, finding_notes, header_map, list_rows, register_values
 from ..sheets.values import DATE_FORMAT, DATETIME_FORMAT, text_of
+from .notes import SheetNotes
 
 # Excel reads a typed value: '=1+1' becomes a formula, '1.10' the number 1.1, '31/03' a date. Text that
 # Excel would read as anything but text is written behind an apostrophe, which Excel keeps out of the value.
 _LOOKS_TYPED = re.compile(r"^[\s\d.,/:%$£€()+-]*\d[\s\d.,/:%$£€()eE+-]*$|^(TRUE|FALSE)$", re.I)
+# The control characters no cell can hold (as openpyxl has them; this adapter works without openpyxl).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def cell_text(value: str) -> str | None:
@@ -127,6 +130,8 @@ class LiveMaster(records.ListSheets):
         super().write_findings(findings)
 
     def _headed_rows(self, sheet: str) -> list[tuple[int, records.HeadedRow]]:
+        if sheet == c.SETTINGS and sheet not in [s.name for s in self.book.sheets]:
+            return []  # a master from before the Settings sheet: the defaults (a command line save adds it)
         return list_rows(self.values(sheet))
 
     def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
@@ -143,24 +148,44 @@ class LiveMaster(records.ListSheets):
             ws.range((row, 1), (row, 2)).font.color = f"#{rating.font}"
 
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
-        """Note each offending cell; take away the notes the previous validation left on cells now fine."""
-        ws = self.book.sheets[c.REGISTER]
+        """Note each offending cell; take away the notes the previous validation left on cells now fine.
+
+        The previous validation's notes are known from the Exceptions sheet it wrote, so only the differences
+        are sent: a note whose text is unchanged is not touched, and a cell holding a note that was not
+        ragbook's (a person's, or a text continued from the cell) is never given one.
+        """
         headers = header_map(self.values(c.REGISTER)[0])
         notes = finding_notes(register, findings, headers)
         previous = self._previous_exceptions if self._previous_exceptions is not None else self.read_findings()
         earlier = finding_notes(register, previous, headers)
-        for row, column in sorted(set(earlier) - set(notes)):
-            note = ws.range((row, column)).note
-            if note is not None:
-                note.delete()
-        for (row, column), text in sorted(notes.items()):
-            cell = ws.range((row, column))
-            note = cell.note
-            if note is None:
-                cell.add_note(text)
-            else:
-                note.text = text
+        stale = sorted(set(earlier) - set(notes))
+        changed = sorted((cell, text) for cell, text in notes.items() if earlier.get(cell) != text)
+        if stale or changed:
+            noted = SheetNotes(self.book.sheets[c.REGISTER])
+            for cell in stale:
+                if cell in noted:
+                    noted.delete(cell)
+            for cell, text in changed:
+                if cell not in noted:
+                    noted.add(cell, text)
+                elif cell in earlier:  # ragbook's note, which now says something else
+                    noted.set_text(cell, text)
+            noted.close()
         return len(notes)
+
+    def add_cell_notes(self, register: Register, notes: Sequence[CellNote]) -> None:
+        """The texts too long for their cells, each in its cell's note (replacing the note an earlier import of
+        the same plan left there, as the command line does)."""
+        places = sorted(cell_note_places(register, notes).items())
+        if not places:
+            return
+        noted = SheetNotes(self.book.sheets[c.REGISTER])
+        for cell, text in places:
+            if cell in noted:
+                noted.set_text(cell, text)
+            else:
+                noted.add(cell, text)
+        noted.close()
 
     def apply_colours(self, register: Register) -> dict[str, int]:
         index = register.index
@@ -227,12 +252,26 @@ def _ledger_cell(value: object) -> object:
 
 
 def _rating_rules(area: Any, index: RatingIndex) -> None:
-    """One conditional-format rule per rating of the index on the rating column, replacing earlier ones."""
+    """One conditional-format rule per rating of the index on the rating column, replacing earlier ones, and
+    one marking an action with no rating grey (as the file adapter's ``layout.replace_rating_rules``)."""
     area.conditional_formats.clear()
     for rating in index.ratings:
         escaped = rating.code.replace('"', '""')
         area.conditional_formats.add_cell_value(
             "equal_to", f'"{escaped}"', fill_color=f"#{rating.fill}", font_color=f"#{rating.font}", font_bold=True)
+    from ..sheets.summary_layout import UNRATED_FILL  # noqa: PLC0415 - the Summary's layout, for one colour
+
+    first = f"{column_letter(area.column)}{area.row}"
+    area.conditional_formats.add_custom(f"=LEN(TRIM({first}))=0", fill_color=f"#{UNRATED_FILL}")
+
+
+def column_letter(column: int) -> str:
+    """The letters of a 1-based column number (27 -> AA)."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:

@@ -5,21 +5,40 @@ builds a Python object per cell, which costs seconds at 20,000 actions, so those
 are read with python-calamine and their ``<sheetData>`` is written here as XML text. openpyxl still handles
 everything around them — styles, tables, validation, conditional formatting, notes, charts, the VBA project —
 on a copy of the package whose list sheets hold only their header row.
+
+Two things a save need not redo are carried over instead. A list sheet nothing wrote to since the master was
+opened keeps its ``<sheetData>`` as it was on disk (``kept_sheet_data``), when that is self-contained (no
+shared strings): openpyxl keeps the order of the cell styles it reads, so the style ids in it still name the
+same styles. And the Register's notes are cut out of openpyxl's copy and read here (``note_parts``,
+``read_notes``): the master holds them, and the writer writes them as two XML parts (``xlsx.notes``).
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..ooxml.package import Package, check_sheet_extent
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+from ..ooxml.package import MalformedPartError, Package, check_sheet_extent, resolve
+from ..xlsx import notes
+from ..xlsx.strings import escapes_as_references, holds_strings
 
 _SHEET_DATA_OPEN = re.compile(rb"<(\w+:)?sheetData\s*(/?)>")
 _FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"1\"[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_DIMENSION_REF = re.compile(rb"<dimension\b[^>]*\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
+_LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*?/>")
+_SHARED_STRING_CELL = re.compile(rb"""\st\s*=\s*["']s["']""")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?Relationship>)", re.DOTALL)
+_REL_ID = re.compile(rb"""\sId\s*=\s*["']([^"']*)["']""")
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _sheet_data_span(sheet_xml: bytes) -> tuple[int, int] | None:
@@ -56,23 +75,162 @@ def with_sheet_data(sheet_xml: bytes, sheet_data: bytes, dimension: str) -> byte
     return _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), result, count=1)
 
 
-def cut_list_sheets(source: Package, list_sheets: set[str]) -> bytes:
-    """An uncompressed in-memory copy of the package with the named sheets cut to their header rows.
+@dataclass(frozen=True)
+class NoteParts:
+    """Where a sheet's notes are: its comments part and the VML drawing of their shapes (either may be absent)."""
+
+    comments: str | None = None
+    drawing: str | None = None
+
+
+def cut_list_sheets(source: Package, list_sheets: set[str],
+                    own_notes: frozenset[str] = frozenset()) -> tuple[bytes, dict[str, NoteParts]]:
+    """An uncompressed in-memory copy of the package with the named sheets cut to their header rows, and the
+    sheets of ``own_notes`` without their notes (the caller reads those itself: ``read_notes``).
 
     Every XML part passes the package's DTD check on the way; the sheets cut are first checked for far cells.
+    Returns the copy and, for each sheet of ``own_notes`` that has notes, where they are in ``source``.
     """
     names = {part: name for name, part in source.sheet_parts.items() if name in list_sheets}
+    owned = {part: name for name, part in source.sheet_parts.items() if name in own_notes and part in source}
+    early = {part: source.part(part, keep=False) for part in owned}  # read once: their notes are found first
+    found: dict[str, NoteParts] = {}
+    dropped: set[str] = set()
+    rels_edits: dict[str, set[str]] = {}
+    for part, name in owned.items():
+        where, ids = _note_relationships(source, part, early[part])
+        if where.comments or where.drawing:
+            found[name] = where
+            dropped.update(p for p in (where.comments, where.drawing) if p)
+            rels_edits[_rels_name(part)] = ids
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
         for info in source.infos:
-            # Not kept: nothing reads these parts from the package again (calamine reads its bytes), and the list
-            # sheets and the Summary are tens of megabytes at partnership scale.
-            data = source.part(info.filename, keep=False)
+            if info.filename in dropped:
+                continue
+            # Not kept: nothing reads these parts from the package again (the list sheets are read by the
+            # stream reader from its bytes), and the list sheets and the Summary are tens of megabytes at scale.
+            data = early.pop(info.filename) if info.filename in early else source.part(info.filename, keep=False)
             if info.filename in names:
                 check_sheet_extent(source.path, names[info.filename], data)
                 data = header_only(data)
+            elif holds_strings(info.filename):
+                data = escapes_as_references(data)
+            if info.filename in owned and owned[info.filename] in found:
+                data = _LEGACY_DRAWING.sub(b"", data, count=1)
+            elif info.filename in rels_edits:
+                data = _without_relationships(data, rels_edits[info.filename])
             copy.writestr(info.filename, data)
-    return buffer.getvalue()
+    return buffer.getvalue(), found
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _note_relationships(source: Package, part: str, sheet_xml: bytes) -> tuple[NoteParts, set[str]]:
+    """The sheet's notes parts, and the ids of the relationships that name them."""
+    rels = _rels_name(part)
+    if rels not in source:
+        return NoteParts(), set()
+    legacy = notes.legacy_drawing_id(sheet_xml)
+    comments = drawing = None
+    ids = set()
+    for rel in _parse(source, rels).iter(f"{_PKG_REL}Relationship"):
+        kind, target, rel_id = rel.get("Type", ""), rel.get("Target"), rel.get("Id", "")
+        if rel.get("TargetMode") == "External" or target is None:
+            continue
+        if kind.endswith("/comments"):
+            comments = resolve(posixpath.dirname(part), target)
+            ids.add(rel_id)
+        elif kind.endswith("/vmlDrawing") and rel_id == legacy:
+            drawing = resolve(posixpath.dirname(part), target)
+            ids.add(rel_id)
+    return NoteParts(comments if comments in source else None, drawing if drawing in source else None), ids
+
+
+def _without_relationships(rels: bytes, ids: set[str]) -> bytes:
+    """A relationships part without the relationships of the given ids (the rest exactly as they were)."""
+    def keep(match: re.Match[bytes]) -> bytes:
+        rel_id = _REL_ID.search(match.group(0))
+        return b"" if rel_id and rel_id.group(1).decode("utf-8", "replace") in ids else match.group(0)
+
+    return _RELATIONSHIP.sub(keep, rels)
+
+
+def _parse(source: Package, part: str):
+    return _parse_bytes(part, source.part(part, keep=False))
+
+
+def _parse_bytes(part: str, data: bytes):
+    try:
+        return ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        raise MalformedPartError(part, exc) from None
+
+
+def read_notes(source: Package, where: NoteParts) -> dict[tuple[int, int], notes.Note]:
+    """A sheet's notes, (row, column) -> note, with the size each one's shape has in the drawing."""
+    if where.comments is None:
+        return {}
+    try:
+        comments = notes.read_comments(source.part(where.comments, keep=False))
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        raise MalformedPartError(where.comments, exc) from None
+    sizes = notes.note_sizes(source.part(where.drawing, keep=False)) if where.drawing else {}
+    return {cell: notes.Note(text, author, *sizes.get(cell, (notes.Note.width, notes.Note.height)))
+            for cell, (author, text) in comments.items()}
+
+
+def sheet_data_of(sheet_xml: bytes) -> tuple[bytes, str] | None:
+    """A sheet part's ``<sheetData>`` element and its dimension, when the element can go into another part as
+    it is: unprefixed, holding no shared-string cell (their numbers index a table the save rewrites)."""
+    span = _sheet_data_span(sheet_xml)
+    opening = _SHEET_DATA_OPEN.search(sheet_xml)
+    dimension = _DIMENSION_REF.search(sheet_xml, 0, span[0]) if span else None
+    if span is None or opening is None or opening.group(1) or dimension is None:
+        return None
+    element = sheet_xml[span[0]:span[1]]
+    if _SHARED_STRING_CELL.search(element):
+        return None
+    return element, dimension.group(1).decode("ascii")
+
+
+def kept_sheet_data(package: bytes, member: str) -> tuple[bytes, str] | None:
+    """``sheet_data_of`` the member of a package's bytes (the master as it was opened)."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        return sheet_data_of(archive.read(member))
+
+
+def restore_note_sizes(book, source: Package) -> None:
+    """Give each note openpyxl read the size its drawing gave it (openpyxl would reset them all)."""
+    if not any(name.lower().endswith(".vml") for name in source.names):
+        return
+    for name, part in source.sheet_parts.items():
+        if name not in book.sheetnames or part not in source:
+            continue
+        ws = book[name]
+        if not any(cell.comment is not None for cell in ws._cells.values()):
+            continue  # no note openpyxl read here (the Register's are the master's own): nothing to size
+        drawing = notes.legacy_drawing_id(source.part(part, keep=False))
+        target = source.relationships(part).get(drawing or "")
+        if not target or target not in source:
+            continue
+        for (row, column), (width, height) in notes.note_sizes(source.part(target, keep=False)).items():
+            comment = ws.cell(row, column).comment if (row, column) in ws._cells else None
+            if comment is not None:
+                comment.width, comment.height = width, height
+
+
+def written_note_parts(written: zipfile.ZipFile, sheet_part: str) -> tuple[str, str]:
+    """The comments part and the VML drawing openpyxl wrote for a sheet's notes, as its relationships name them."""
+    rels = written.read(_rels_name(sheet_part))
+    found: dict[str, str] = {}
+    for rel in _parse_bytes(_rels_name(sheet_part), rels).iter(f"{_PKG_REL}Relationship"):
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        found.setdefault(kind, resolve(posixpath.dirname(sheet_part), rel.get("Target", "")))
+    return found["comments"], found["vmlDrawing"]
 
 
 def repack(stored: bytes, rewrites: dict[str, Callable[[bytes], bytes]], target: Path) -> None:

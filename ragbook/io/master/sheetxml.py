@@ -14,11 +14,22 @@ from typing import Callable, Iterable, Sequence
 
 from openpyxl.utils import get_column_letter
 
+from ...core.limits import CELL_TEXT_MAX, escape_text
+
 _EPOCH = datetime(1899, 12, 30)
 # One translation both escapes XML's special characters and drops characters XML 1.0 cannot hold at all.
 _TRANSLATION = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
 _TRANSLATION.update({code: None for code in (*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)})
 _TRANSLATION.update({code: None for code in range(0xD800, 0xE000)})
+
+
+class CellTooLongError(ValueError):
+    """A text longer than an Excel cell holds reached the writer; the caller names the sheet and the file."""
+
+    def __init__(self, ref: str, length: int) -> None:
+        super().__init__(f"cell {ref} would hold {length:,} characters, more than an Excel cell holds "
+                         f"({CELL_TEXT_MAX:,})")
+        self.ref, self.length = ref, length
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,9 @@ def cell_xml(ref: str, value: object, style: ColumnStyle, style_override: int | 
     if isinstance(value, str):
         quoted = value[:1] in "=+-@"
         s = style_override if style_override is not None else (style.quoted if quoted else style.text)
-        text = escape(value)
+        if len(value) > CELL_TEXT_MAX:
+            raise CellTooLongError(ref, len(value))
+        text = escape(escape_text(value))
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
         return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if isinstance(value, bool):
@@ -96,7 +109,9 @@ def sheet_data(
             if type(value) is str and override is None:
                 # The common case, written inline: a call per cell costs more than the rest of the work.
                 style = styles[position]
-                text = value.translate(_TRANSLATION)
+                if len(value) > CELL_TEXT_MAX:
+                    raise CellTooLongError(letters[position] + number, len(value))
+                text = (escape_text(value) if "_x" in value else value).translate(_TRANSLATION)
                 quoted = value[0] in "=+-@"
                 space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() or "\n" in text else ""
                 append(f'<c r="{letters[position]}{number}" s="{style.quoted if quoted else style.text}" '

@@ -21,10 +21,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.errors import InputError
@@ -32,6 +30,7 @@ from ...core.ledger import LEDGER_SHEET, Ledger, parse_ledger
 from ...core.model import ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, RatingIndex
 from ...core.records import Finding
+from ...core.repair import CellNote
 from ...core.summary import Summary
 from ..ooxml.kinds import ENCRYPTED_OLE, XLSM, XLSX, describe_kind, refuse_password, sniff
 from ..ooxml.package import MalformedPartError, Package
@@ -40,8 +39,10 @@ from ..sheets import records
 from ..sheets.values import text_of
 from ..xlsm.template import packaged_template
 from . import ledger_sheet, package
-from .layout import (columns_of, fit_table, list_formula, make_list_sheet, new_book, replace_rating_rules,
+from .layout import (columns_of, fit_table, make_list_sheet, new_book, replace_rating_rules,
                      replace_validation, write_rows)
+from ..xlsx.notes import Note
+from ..xlsx.validation import rating_list, rating_prompt, validation
 from .preserve import check_macros_kept, check_preservable, macro_parts
 from .save import check_not_open, save_atomically
 from .writer import Writer
@@ -65,6 +66,15 @@ class MasterWorkbook(records.ListSheets):
     extra_values: dict[ActionKey, list[object]] = field(default_factory=dict)
     # An .xlsm master's VBA project and ribbon as opened: a save must leave them exactly as they were.
     macros: dict[str, object] = field(default_factory=dict)
+    # Whether any write method ran: the unit of work saves a master only when something was written to it.
+    changed: bool = False
+    # The Register's notes, (row, column) -> note: ragbook's own (author c.NOTE_AUTHOR), the texts continued
+    # from their cells (c.CONTINUED_AUTHOR) and a person's, all written as XML on saving (``writer``).
+    notes: dict[tuple[int, int], Note] = field(default_factory=dict)
+    # The master as it was opened, and the part of each list sheet nothing has written to since: a save
+    # carries those sheets' rows over as they were instead of writing them again.
+    original: bytes | None = None
+    untouched: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -98,15 +108,29 @@ class MasterWorkbook(records.ListSheets):
         if kind not in {XLSX, XLSM} or sniffed.package is None:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
         with sniffed.package as source:
-            book = _load(source, keep_vba=(kind == XLSM))
+            book, notes_at = _load(source, keep_vba=(kind == XLSM))
             missing = [name for name in (c.REGISTER, c.RATING_INDEX) if name not in book.sheetnames]
             if missing:
                 raise InputError(f"{path}: has no {' or '.join(repr(m) for m in missing)} sheet, so it is not a "
                                  f"ragbook master; create one with 'ragbook new'.")
             master = cls(path, book, macros=macro_parts(source) if kind == XLSM else {})
             master._ensure_sheets()
-            master._read_streamed(source.data)
+            master._read_streamed(source)
+            master.notes = _read_notes(source, notes_at)
+            master.original = source.data
+            master.untouched = {name: part for name, part in source.sheet_parts.items()
+                                if name in master.lists and part in source}
         return master
+
+    def _touch(self, sheet: str) -> None:
+        """Something was written to ``sheet``: the next save writes it (and the master) afresh."""
+        self.changed = True
+        self.untouched.pop(sheet, None)
+
+    def kept_sheet_data(self, sheet: str) -> tuple[bytes, str] | None:
+        """The list sheet's ``<sheetData>`` and dimension as opened, if nothing wrote to it since (else None)."""
+        part = self.untouched.get(sheet)
+        return package.kept_sheet_data(self.original, part) if part and self.original is not None else None
 
     def _ensure_sheets(self) -> None:
         """Add any contract sheet an older master lacks (they are all lists, safe to add empty)."""
@@ -116,25 +140,39 @@ class MasterWorkbook(records.ListSheets):
         if c.SUMMARY not in self.book.sheetnames:
             self.book.create_sheet(c.SUMMARY, 1)
 
-    def _read_streamed(self, original: bytes) -> None:
-        from python_calamine import CalamineWorkbook  # noqa: PLC0415 - only needed when opening a master
+    def _read_streamed(self, source: Package) -> None:
+        """The list sheets, as rows of plain values, streamed out of the package already checked: only the parts
+        its relationships name, each cell checked as it is read (``ooxml.sheetstream``), so a tampered sheet is
+        refused in a sentence; the values have the types calamine gave."""
+        from ..ooxml import opc  # noqa: PLC0415 - only needed when opening a master
+        from ..ooxml.sheetstream import Limits, SheetReader  # noqa: PLC0415
 
         try:
-            values = CalamineWorkbook.from_filelike(io.BytesIO(original))
-            for name in c.STREAMED_SHEETS:
-                if name not in values.sheet_names:
-                    self.lists[name] = ListRows([col.header for col in columns_of(name)])
+            main = opc.main_part(source)
+            book = opc.workbook(source, main) if main else None
+            if book is None:
+                raise InputError(f"{self.path}: its sheets cannot be read (no workbook part).")
+            reader = SheetReader(book, Limits(holds="anything a master holds"))
+            for name in [*c.STREAMED_SHEETS, LEDGER_SHEET]:
+                if name not in book.sheets:
+                    if name != LEDGER_SHEET:
+                        self.lists[name] = ListRows([col.header for col in columns_of(name)])
                     continue
-                rows = values.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                if book.sheets[name] is None:
+                    raise InputError(f"{self.path}: its sheets cannot be read (sheet '{name}' has no part).")
+                rows = reader.grid(name)
+                if name == LEDGER_SHEET:
+                    self.lists[name] = ListRows(list(rows[0]) if rows else [], [list(r) for r in rows[1:]])
+                    continue
                 headers = [text_of(v).strip() for v in rows[0]] if rows else []
                 while headers and not headers[-1]:
                     headers.pop()
-                body = [list(r) for r in rows[1:] if any(v not in (None, "") for v in r)]
+                body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
                 self.lists[name] = ListRows(headers or [col.header for col in columns_of(name)], body)
-            if LEDGER_SHEET in values.sheet_names:
-                rows = values.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False)
-                self.lists[LEDGER_SHEET] = ListRows(list(rows[0]) if rows else [], [list(r) for r in rows[1:]])
-        except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for broken sheets
+        except MalformedPartError as exc:
+            raise InputError(f"{self.path}: its sheets cannot be read (part {exc.part} is not well-formed: "
+                             f"{exc.cause}).") from None
+        except zipfile.BadZipFile as exc:
             raise InputError(f"{self.path}: its sheets cannot be read ({exc}).") from None
 
     def save(self) -> None:
@@ -173,6 +211,7 @@ class MasterWorkbook(records.ListSheets):
         return parse_ledger([content.headers, *content.rows]) if content else Ledger()
 
     def write_ledger(self, ledger: Ledger) -> None:
+        self._touch(LEDGER_SHEET)
         first, *rest = ledger_sheet.ledger_values(ledger)
         self.lists[LEDGER_SHEET] = ListRows(first, rest)
         if LEDGER_SHEET not in self.book.sheetnames:
@@ -180,6 +219,7 @@ class MasterWorkbook(records.ListSheets):
 
     # ----------------------------------------------------------------- writing
     def write_register(self, register: Register) -> None:
+        self._touch(c.REGISTER)
         blank_extras = [None] * len(self.extra_headers)
         rows = [values + self.extra_values.get(a.key, blank_extras)
                 for a, values in zip(register.actions, records.register_values(register.actions))]
@@ -190,6 +230,7 @@ class MasterWorkbook(records.ListSheets):
         self.write_agencies(register.agencies)
 
     def write_index(self, index: RatingIndex) -> None:
+        self._touch(c.REGISTER)  # the rating cells take their colours from the index when the Register is written
         ws = self.book[c.RATING_INDEX]
         write_rows(ws, c.RATING_INDEX_COLUMNS, records.index_values(index.ratings))
         fit_table(ws, c.table_name(c.RATING_INDEX), [col.header for col in c.RATING_INDEX_COLUMNS], len(index.ratings))
@@ -203,6 +244,7 @@ class MasterWorkbook(records.ListSheets):
         self._write_list(c.AGENCIES, records.agency_values(agencies))
 
     def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+        self._touch(sheet)  # the list sheets' writers of records.ListSheets all come here
         columns = c.LIST_SHEETS[sheet]
         headers = [col.header for col in columns]
         if sheet in c.STREAMED_SHEETS:
@@ -213,23 +255,33 @@ class MasterWorkbook(records.ListSheets):
         fit_table(self.book[sheet], c.table_name(sheet), headers, count)
 
     def mark_findings(self, register: Register, findings: Sequence[Finding]) -> int:
-        """Put a note on each offending Register cell, and take away the notes of problems now fixed."""
-        ws = self.book[c.REGISTER]
-        for cell in list(ws._cells.values()):  # a streamed sheet holds only its header and noted cells
-            if cell.comment is not None and cell.comment.author == c.NOTE_AUTHOR:
-                cell.comment = None
-        notes = records.finding_notes(register, findings, records.header_map([col.header for col in c.REGISTER_COLUMNS]))
-        for (row, column), text in notes.items():
-            note = Comment(text, c.NOTE_AUTHOR)
-            note.width, note.height = 320, 40 + 30 * (text.count("\n") + 1)
-            ws.cell(row, column).comment = note
-        return len(notes)
+        """Put a note on each offending Register cell, and take away the notes of problems now fixed.
+
+        Only ragbook's own notes are changed, and only those whose text changes: a person's note, or a text
+        continued from its cell, is never replaced; a note of ragbook's a person resized keeps its size.
+        """
+        self.changed = True
+        headers = records.header_map([col.header for col in c.REGISTER_COLUMNS])
+        wanted = records.finding_notes(register, findings, headers)
+        for cell in [cell for cell, note in self.notes.items() if note.author == c.NOTE_AUTHOR and cell not in wanted]:
+            del self.notes[cell]
+        for cell, text in wanted.items():
+            note = self.notes.get(cell)
+            if note is None or (note.author == c.NOTE_AUTHOR and note.text != text):
+                self.notes[cell] = Note(text, c.NOTE_AUTHOR, 320, 40 + 30 * (text.count("\n") + 1))
+        return len(wanted)
+
+    def add_cell_notes(self, register: Register, notes: Sequence[CellNote]) -> None:
+        self.changed = True
+        for cell, text in records.cell_note_places(register, notes).items():
+            self.notes[cell] = Note(text, c.CONTINUED_AUTHOR, 480, 400)
 
     def apply_colours(self, register: Register) -> dict[str, int]:
         """Add the ratings dropdown and live recolouring rules, and repaint the index; count the ratings.
 
         The rating cells themselves take their colours from the index on every save (see ``writer``).
         """
+        self.changed = True
         ws = self.book[c.REGISTER]
         index = register.index
         column = [col.attribute for col in c.REGISTER_COLUMNS].index("rag") + 1
@@ -241,15 +293,14 @@ class MasterWorkbook(records.ListSheets):
             label = rating.label if rating else "unrated or unknown"
             counts[label] = counts.get(label, 0) + 1
         replace_rating_rules(ws, column, area, index)
-        replace_validation(ws, column, DataValidation(
-            type="list", formula1=list_formula(index), allow_blank=True, showErrorMessage=True,
-            errorTitle="Rating", error=f"Choose one of the ratings on the {c.RATING_INDEX} sheet.",
-            promptTitle="Rating", prompt=" / ".join(f"{r.code} = {r.label}" for r in index.ratings),
-            showInputMessage=True, sqref=area))
+        replace_validation(ws, column, validation(
+            "list", area, formula1=rating_list(index, c.RATING_INDEX, "A", 2), title="Rating",
+            error=f"Choose one of the ratings on the {c.RATING_INDEX} sheet.", prompt=rating_prompt(index)))
         self.write_index(index)
         return counts
 
     def write_summary(self, summary: Summary) -> None:
+        self.changed = True
         from ..sheets.summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
         from .summary_sheet import draw  # noqa: PLC0415
 
@@ -260,10 +311,9 @@ class MasterWorkbook(records.ListSheets):
         for attribute in ("target_date", "revised_date"):
             column = [col.attribute for col in c.REGISTER_COLUMNS].index(attribute) + 1
             letter = get_column_letter(column)
-            replace_validation(ws, column, DataValidation(
-                type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
-                showErrorMessage=True, errorTitle="Date", error="Enter a date, such as 31/03/2026.",
-                sqref=f"{letter}2:{letter}{max(rows + 1, 2)}"))
+            replace_validation(ws, column, validation(
+                "date", f"{letter}2:{letter}{max(rows + 1, 2)}", operator="greaterThan", formula1="DATE(2000,1,1)",
+                title="Date", error="Enter a date, such as 31/03/2026."))
 
 
 def blank_book() -> Workbook:
@@ -271,21 +321,32 @@ def blank_book() -> Workbook:
     return MasterWorkbook.create(Path("blank.xlsx")).book
 
 
-def _load(source: Package, keep_vba: bool) -> Workbook:
-    """The master as openpyxl sees it, once nothing a save would lose is in it and its list sheets are cut."""
+def _load(source: Package, keep_vba: bool) -> tuple[Workbook, dict[str, package.NoteParts]]:
+    """The master as openpyxl sees it, once nothing a save would lose is in it and its list sheets are cut
+    (the Register's notes are cut too: the master holds them itself); and where the Register's notes are."""
     path = source.path
     try:
         try:
             check_preservable(source)
         except zipfile.BadZipFile:
             raise InputError(f"{path}: is damaged (it starts like a zip package but cannot be opened).") from None
-        copy = package.cut_list_sheets(source, {*c.STREAMED_SHEETS, LEDGER_SHEET})
-        return load_workbook(io.BytesIO(copy), keep_vba=keep_vba, rich_text=False)
+        copy, notes_at = package.cut_list_sheets(source, {*c.STREAMED_SHEETS, LEDGER_SHEET}, frozenset({c.REGISTER}))
+        book = load_workbook(io.BytesIO(copy), keep_vba=keep_vba, rich_text=False)
+        package.restore_note_sizes(book, source)
+        return book, notes_at
     except MalformedPartError as exc:
         cause: Exception = exc.cause
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
         cause = exc
     raise InputError(f"{path}: cannot be opened as a workbook ({cause.__class__.__name__}: {cause}).") from None
+
+
+def _read_notes(source: Package, notes_at: dict[str, package.NoteParts]) -> dict[tuple[int, int], Note]:
+    try:
+        return package.read_notes(source, notes_at.get(c.REGISTER, package.NoteParts()))
+    except MalformedPartError as exc:
+        raise InputError(f"{source.path}: its notes cannot be read (part {exc.part} is not well-formed: "
+                         f"{exc.cause}).") from None
 
 
 def _verify_saved(path: Path) -> None:

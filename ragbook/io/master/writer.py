@@ -2,6 +2,13 @@
 
 Each streamed row's cells name a style by its ``cellXfs`` index, so every style the rows use is registered in
 openpyxl's workbook before it writes ``styles.xml``; the rating cells take their colours from the index then.
+A list sheet nothing wrote to since the master was opened keeps its rows' XML as it was
+(``MasterWorkbook.kept_sheet_data``).
+
+The Register's notes are the master's own (``MasterWorkbook.notes``), written as their comments part and VML
+drawing in one go (``xlsx.notes``): openpyxl is given one stand-in note, so that it writes the relationships,
+the content types and the sheet's ``legacyDrawing`` as for any note, and the two parts it wrote for it are
+replaced on the way out.
 """
 
 from __future__ import annotations
@@ -14,14 +21,20 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ...core.errors import InputError
 from ..sheets import contract as c
 from ..sheets.values import DATE_FORMAT, DATETIME_FORMAT
+from ..sheets.printing import capacity, row_points
+from ..xlsx.cells import drop_empty_protection, font
+from ..xlsx.notes import NOTES_DRAWINGS, anchor_notes, comments_part, drawing_part
+from ..xlsx.strings import escape_looking_text, holds_strings
 from . import package, sheetxml
-from .layout import CENTRE, HEADER_FILL, HEADER_FONT, REGISTER_HEADER_HEIGHT, TOP, WRAP, columns_of
+from .layout import CENTRE, HEADER_FILL, HEADER_FONT, REGISTER_HEADER_HEIGHT, TOP, WRAP, columns_of, print_setup
 
 if TYPE_CHECKING:  # the master holds its writer's input; the writer never makes a master
     from .workbook import MasterWorkbook
@@ -33,6 +46,7 @@ class Writer:
 
     def __init__(self, master: MasterWorkbook) -> None:
         self.master = master
+        self.marking = master.read_settings().protective_marking if c.SETTINGS in master.book.sheetnames else ""
 
     def save(self, target: Path) -> None:
         book = self.master.book
@@ -40,12 +54,35 @@ class Writer:
         # turned into XML one sheet at a time while the package is compressed, so that only one sheet's
         # XML is in memory at once (tens of megabytes each at 20,000 actions).
         writers = {name: self._prepare(name) for name in self.master.lists}
+        for name in c.LIST_SHEETS:  # the small list sheets print the same way (they are not streamed)
+            if name not in self.master.lists and name in book.sheetnames:
+                print_setup(book[name], name, self.marking)
         book.properties.modified = datetime.now().replace(microsecond=0)
+        drop_empty_protection(book)
         buffer = io.BytesIO()
         archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
-        ExcelWriter(book, archive).save()
+        register = book[c.REGISTER]
+        stand_in = register.cell(1, 1)
+        if self.master.notes:
+            stand_in.comment = Comment(c.NOTE_AUTHOR, c.NOTE_AUTHOR)
+        try:
+            ExcelWriter(book, archive).save()
+        finally:
+            stand_in.comment = None
         # Only now are the sheets' part names known: openpyxl numbers the parts as it writes them.
-        package.repack(buffer.getvalue(), {book[name].path.lstrip("/"): put for name, put in writers.items()}, target)
+        rewrites = {book[name].path.lstrip("/"): put for name, put in writers.items()}
+        with zipfile.ZipFile(buffer) as written:
+            for name in written.namelist():
+                if name.startswith(NOTES_DRAWINGS):
+                    rewrites[name] = anchor_notes
+                elif holds_strings(name) and name not in rewrites:  # the streamed sheets escape their own rows
+                    rewrites[name] = escape_looking_text
+            if self.master.notes:
+                comments, drawing = package.written_note_parts(written, register.path.lstrip("/"))
+                notes = self.master.notes
+                rewrites[comments] = lambda _: comments_part(notes)
+                rewrites[drawing] = lambda _: drawing_part(notes)
+        package.repack(buffer.getvalue(), rewrites, target)
 
     def _prepare(self, name: str) -> Callable[[bytes], bytes]:
         """Register the sheet's styles now; return what puts its rows into the sheet part openpyxl writes."""
@@ -54,17 +91,25 @@ class Writer:
         content = master.lists[name]
         columns = columns_of(name)
         width = max(len(content.headers), len(columns), max(map(len, content.rows), default=0))
-        header_style = ws.cell(1, 1).style_id if ws.cell(1, 1).has_style else _style_id(book, font=HEADER_FONT, fill=HEADER_FILL)
+        # The header's look is ragbook's own too (a named font, so that it prints in the body's face).
+        header_style = _style_id(book, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        if columns:
+            print_setup(ws, name, self.marking)
         for position, header in enumerate(content.headers, start=1):
             ws.cell(1, position).value = header  # the table's column names are taken from these cells
         header = [(h, header_style) for h in content.headers]
         styles = [_column_style(book, columns[i] if i < len(columns) else None) for i in range(width)]
-        heights = overrides = None
-        header_height = ws.row_dimensions[1].height
+        overrides = None
+        wrapped = [(i, capacity(col.width)) for i, col in enumerate(columns) if col.wrap]
+
+        def heights(values: Sequence[object]) -> float | None:
+            return row_points(values, wrapped)
+
+        header_height = ws.row_dimensions[1].height or _header_height(columns)
         if name == c.REGISTER:
             index = master.read_index()
             rating_styles = {
-                r.code: _style_id(book, fill=PatternFill("solid", fgColor=r.fill), font=Font(color=r.font, bold=True),
+                r.code: _style_id(book, fill=PatternFill("solid", fgColor=r.fill), font=font(color=r.font, bold=True),
                                   alignment=CENTRE)
                 for r in index.ratings
             }
@@ -76,11 +121,17 @@ class Writer:
                     return None
                 return rating_styles.get(str(value).strip(), plain_rag) if isinstance(value, str) else plain_rag
 
-            heights = _row_height
             header_height = header_height or REGISTER_HEADER_HEIGHT
 
         def put_rows(sheet_xml: bytes) -> bytes:
-            xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
+            kept = master.kept_sheet_data(name)  # read only now, one sheet at a time, as the rows are written
+            if kept is not None:
+                return package.with_sheet_data(sheet_xml, *kept)
+            try:
+                xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
+            except sheetxml.CellTooLongError as exc:
+                raise InputError(f"{master.path}: sheet '{name}' {exc}, so it was not saved; the master is "
+                                 f"unchanged.") from None
             return package.with_sheet_data(sheet_xml, xml, f"A1:{get_column_letter(max(width, 1))}{count + 1}")
 
         return put_rows
@@ -97,27 +148,20 @@ def _style_id(book: Workbook, **style: object) -> int:
 def _column_style(book: Workbook, column: c.Column | None) -> sheetxml.ColumnStyle:
     alignment = WRAP if column is not None and column.wrap else TOP
     text_format = column.number_format if column is not None else "General"
+    with_time = _style_id(book, alignment=alignment, number_format=DATETIME_FORMAT)
     return sheetxml.ColumnStyle(
         text=_style_id(book, alignment=alignment, number_format=text_format),
         quoted=_style_id(book, alignment=alignment, number_format=text_format, quotePrefix=True),
-        date=_style_id(book, alignment=alignment, number_format=DATE_FORMAT),
-        datetime=_style_id(book, alignment=alignment, number_format=DATETIME_FORMAT),
+        # A date-and-time column shows the time even at midnight: "When" is a moment, not a day.
+        date=with_time if column is not None and column.kind == "datetime" else
+        _style_id(book, alignment=alignment, number_format=DATE_FORMAT),
+        datetime=with_time,
     )
 
 
-_WRAPPED = [(position, int(col.width * 1.15)) for position, col in enumerate(c.REGISTER_COLUMNS) if col.wrap]
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 
 
-def _row_height(values: Sequence[object]) -> float:
-    """Tall enough for the row's wrapped text: not every spreadsheet program fits rows on opening."""
-    lines = 1
-    for position, chars_per_line in _WRAPPED:
-        value = values[position]
-        if type(value) is not str or len(value) <= chars_per_line and "\n" not in value:
-            continue
-        if "\n" in value:
-            needed = sum(max(1, -(-len(part) // chars_per_line)) for part in value.split("\n"))
-        else:
-            needed = -(-len(value) // chars_per_line)
-        lines = max(lines, needed)
-    return min(409, 15 * lines + 3)
+def _header_height(columns: Sequence[c.Column]) -> float | None:
+    """Two lines when a header is wider than its column (it wraps), else the default."""
+    return 30 if any(len(col.header) > capacity(col.width, bold=True) for col in columns) else None
