@@ -181,7 +181,7 @@ def test_a_far_cell_in_a_master_list_sheet_is_refused(sample_master):
     with pytest.raises(UnsafeFileError) as caught:
         MasterWorkbook.open(sample_master)
     assert str(caught.value) == (f"{sample_master}: sheet 'Audit Log' has a cell at XFD2000000, far outside anything "
-                                 f"it should hold; refused.")
+                                 f"a master holds; refused.")
 
 
 def test_a_far_cell_is_found_in_a_sheet_reached_through_dot_dot(tmp_path):
