@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from ragbook.cli import cli
+from tests.helpers.hostile import far_cell
 
 
 def run(*args: str):
@@ -239,11 +240,11 @@ def test_a_plan_with_a_far_away_cell_is_refused_before_it_is_read(tmp_path, samp
         2, f"Error: {source}: sheet 'Plan' has a cell at XFD900000, far outside any action plan; refused.\n")
 
 
-def test_a_master_with_a_far_away_cell_is_refused_before_it_is_read(tmp_path):
-    master = far_cell_workbook(tmp_path / "master.xlsx", sheet_title="Register")
-    book = __import__("openpyxl").load_workbook(master)
-    book.create_sheet("Rating Index")
-    book.save(tmp_path / "ignored.xlsx")  # openpyxl itself would choke on the far cell only when asked for it
-    result = CliRunner().invoke(cli, ["validate", str(master)])
+def test_a_master_with_a_far_away_cell_is_refused_before_it_is_read(sample_master):
+    far_cell(sample_master, "Register", "XFD900000")
+    before = sample_master.read_bytes()
+    result = CliRunner().invoke(cli, ["validate", str(sample_master)])
     assert result.exit_code == 2
-    assert "has a cell at XFD900000, far outside anything it should hold; refused." in result.stderr
+    assert result.stderr == (f"Error: {sample_master}: sheet 'Register' spans 16,384 columns by 900,000 rows, far "
+                             f"more than anything a master holds; refused.\n")
+    assert sample_master.read_bytes() == before
