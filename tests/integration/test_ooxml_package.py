@@ -16,7 +16,8 @@ from ragbook.core.errors import UnsafeFileError
 from ragbook.core.ratings import DEFAULT_INDEX
 from ragbook.io.importers import read_source
 from ragbook.io.master.workbook import MasterWorkbook
-from ragbook.io.ooxml import kinds
+from ragbook.io.ooxml import kinds, opc
+from ragbook.io.ooxml.sheetstream import Limits, SheetReader
 from ragbook.io.ooxml.package import Package
 
 DTD = b'<!DOCTYPE x [<!ENTITY a "b">]>'
@@ -130,7 +131,8 @@ def test_sheet_parts_resolve_absolute_and_relative_targets(tmp_path):
     with Package.open(path) as package:
         assert package.main_part == "xl/workbook.xml"
         assert package.sheet_parts == {"First": "xl/worksheets/sheet1.xml", "Second": "sheets/second.xml"}
-        assert package.check_sheet_extent("Second") == (1, 1)
+        book = opc.workbook(package, opc.main_part(package))
+        assert SheetReader(book, Limits(holds="any action plan")).grid("Second") == [["two"]]
 
 
 def test_external_relationships_are_not_parts(tmp_path):

@@ -26,6 +26,7 @@ from ...core.model import Agency, Register
 from ...core.ratings import RatingIndex
 from ...core.records import Finding
 from ...core.repair import CellNote
+from ...core.returns import column_letter
 from ...core.rules import FIELD_LABELS
 from ...core.summary import Summary
 from ..sheets import contract as c
@@ -261,17 +262,8 @@ def _rating_rules(area: Any, index: RatingIndex) -> None:
             "equal_to", f'"{escaped}"', fill_color=f"#{rating.fill}", font_color=f"#{rating.font}", font_bold=True)
     from ..sheets.summary_layout import UNRATED_FILL  # noqa: PLC0415 - the Summary's layout, for one colour
 
-    first = f"{column_letter(area.column)}{area.row}"
+    first = f"{column_letter(area.column - 1)}{area.row}"
     area.conditional_formats.add_custom(f"=LEN(TRIM({first}))=0", fill_color=f"#{UNRATED_FILL}")
-
-
-def column_letter(column: int) -> str:
-    """The letters of a 1-based column number (27 -> AA)."""
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:

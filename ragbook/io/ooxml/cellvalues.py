@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ...core.errors import InputError
+from ...core.returns import column_letter
 
 DATE, DURATION = "date", "duration"
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
@@ -178,9 +179,5 @@ def column_letters() -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def letters(number: int) -> str:
-    """Column number -> Excel's letters (1 -> A, 16384 -> XFD)."""
-    text = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        text = chr(65 + remainder) + text
-    return text
+    """Column number -> Excel's letters (1 -> A, 16384 -> XFD); "" for 0."""
+    return column_letter(number - 1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import struct
 import zipfile
 import zlib
@@ -261,13 +260,6 @@ class Package:
             self._sheets[workbook] = parts
         return self._sheets[workbook]
 
-    def check_sheet_extent(self, sheet: str, **limits: object) -> tuple[int, int]:
-        """``check_sheet_extent`` on the named sheet's part; (0, 0) for a sheet without one."""
-        part = self.sheet_parts.get(sheet)
-        if part is None or part not in self:
-            return 0, 0
-        return check_sheet_extent(self.path, sheet, self.part(part), **limits)
-
 
 def _size(count: int) -> str:
     return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count:,} bytes"
@@ -308,36 +300,8 @@ def _wide_text(data: bytes) -> str | None:
     return None
 
 
-_CELL_ROWS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}([0-9]{1,7})"')
-_CELL_COLUMNS = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})[0-9]')
-# Excel, LibreOffice and openpyxl all write the address first: scan for that, and fall back to the general
-# patterns (slower: they look through every attribute) only when some cell is written otherwise.
-_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-_PLAIN_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
-
-# What a dense grid of a sheet's extent may cost: the list sheets are handed over as one (see
-# sheetstream.SheetReader.grid), so a single cell at XFD900000 must be refused before one is built.
-MAX_GRID_CELLS = 20_000_000
-
-
-def check_sheet_extent(path: Path, sheet: str, sheet_xml: bytes, *, max_rows: int = 1_048_576,
-                       max_columns: int = 16_384, max_cells: int = MAX_GRID_CELLS,
-                       holds: str = "anything it should hold") -> tuple[int, int]:
-    """Refuse a sheet whose cells reach further than its kind of content ever does; returns (rows, columns)."""
-    # Two plain scans and C-level max/set: a sheet of 20,000 rows holds hundreds of thousands of addresses.
-    rows, columns = _PLAIN_ROWS.findall(sheet_xml), _PLAIN_COLUMNS
-    if len(rows) != sheet_xml.count(b"<c ") or b"<c>" in sheet_xml or b":c " in sheet_xml:
-        rows, columns = _CELL_ROWS.findall(sheet_xml), _CELL_COLUMNS
-    far_row = max(map(int, rows), default=0)
-    far_letters = max(set(columns.findall(sheet_xml)), key=lambda letters: (len(letters), letters), default=b"")
-    far_column = column_number(far_letters.decode()) if far_letters else 0
-    if far_row > max_rows or far_column > max_columns or far_row * far_column > max_cells:
-        raise UnsafeFileError(f"{path}: sheet '{sheet}' has a cell at {far_letters.decode()}{far_row}, far outside "
-                              f"{holds}; refused.")
-    return far_row, far_column
-
-
 def column_number(letters: str) -> int:
+    """Excel's column letters -> the 1-based column number (AA -> 27)."""
     number = 0
     for letter in letters:
         number = number * 26 + ord(letter) - 64

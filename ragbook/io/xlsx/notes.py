@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from defusedxml import ElementTree
 
 from ...core.limits import escape_text, unescape_text
+from ...core.returns import column_letter
+from ..ooxml.package import column_number
 
 NOTES_DRAWINGS = "xl/drawings/commentsDrawing"  # the parts openpyxl writes notes' shapes in
 
@@ -132,18 +134,7 @@ def cell_of(ref: str) -> tuple[int, int] | None:
     match = _CELL_REF.match(ref.strip().upper())
     if match is None:
         return None
-    column = 0
-    for letter in match.group(1):
-        column = column * 26 + ord(letter) - 64
-    return int(match.group(2)), column
-
-
-def letters(column: int) -> str:
-    text = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        text = chr(65 + rest) + text
-    return text
+    return int(match.group(2)), column_number(match.group(1))
 
 
 def read_comments(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
@@ -183,7 +174,7 @@ def comments_part(notes: dict[tuple[int, int], Note]) -> bytes:
         note = notes[(row, column)]
         text = _xml_text(note.text)
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        out.append(f'<comment ref="{letters(column)}{row}" authorId="{authors[note.author]}" shapeId="0"><text>'
+        out.append(f'<comment ref="{column_letter(column - 1)}{row}" authorId="{authors[note.author]}" shapeId="0"><text>'
                    f'<t{space}>{text}</t></text></comment>')
     out.append("</commentList></comments>")
     return "".join(out).encode("utf-8")
