@@ -111,7 +111,7 @@ def hostile_returns(cycle, folder: Path) -> dict[str, Path]:
         "150 MB of shared strings": hostile.shared_string_bomb(police("string-bomb"), 150),
         "a UTF-16 part with a DTD": hostile.dtd_in_utf16(police("utf16"), "xl/styles.xml"),
         "a damaged deflate stream": hostile.damaged_deflate(police("deflate"), "xl/styles.xml"),
-        "a member flagged as zip-encrypted": hostile.encrypted_member_flag(police("zip-crypto"), "xl/styles.xml"),
+        "a member flagged as zip-encrypted": hostile.flagged_member(police("zip-crypto"), "xl/styles.xml", flag=0x01),
         "a damaged encryption header": hostile.damaged_encryption_header(encrypted("bad-header")),
         "a cut-short package": hostile.truncated(police("truncated")),
     }

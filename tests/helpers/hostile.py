@@ -139,26 +139,26 @@ def shared_string_bomb(path: Path, megabytes: int) -> Path:
     return rewrite_zip(path, change, None if present else {"xl/sharedStrings.xml": sst})
 
 
-def encrypted_member_flag(path: Path, member: str) -> Path:
-    """One member's headers claim it is encrypted with zip's own (legacy) encryption, which no Office file uses."""
+def flagged_member(path: Path, member: str, *, flag: int = 0, method: int | None = None) -> Path:
+    """A member whose local and central headers say it is zip-encrypted (``flag`` 0x01: zip's own legacy
+    encryption, which no Office file uses) or compressed by ``method``."""
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo(member)
-    data[info.header_offset + 6] |= 0x01  # the local header's general-purpose flag
-    for at in _central_entries(bytes(data)):
-        name_length = int.from_bytes(data[at + 28: at + 30], "little")
-        if bytes(data[at + 46: at + 46 + name_length]).decode() == member:
-            data[at + 8] |= 0x01
+    local = info.header_offset
+    data[local + 6] |= flag
+    if method is not None:
+        data[local + 8: local + 10] = method.to_bytes(2, "little")
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        length = int.from_bytes(data[at + 28: at + 30], "little")
+        if bytes(data[at + 46: at + 46 + length]).decode() == member:
+            data[at + 8] |= flag
+            if method is not None:
+                data[at + 10: at + 12] = method.to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
     path.write_bytes(bytes(data))
     return path
-
-
-def _central_entries(data: bytes) -> list[int]:
-    found, at = [], data.find(b"PK\x01\x02")
-    while at >= 0:
-        found.append(at)
-        at = data.find(b"PK\x01\x02", at + 4)
-    return found
 
 
 def damaged_encryption_header(path: Path) -> Path:

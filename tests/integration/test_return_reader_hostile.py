@@ -23,6 +23,7 @@ from ragbook.commands import consolidate_plan
 from ragbook.core.errors import InputError, UnsafeFileError
 from ragbook.io.returns.crypto import encrypt
 from ragbook.io.returns.reader import read_return
+from tests.helpers.hostile import damaged_deflate, flagged_member
 from tests.helpers.paths import ROOT
 from tests.helpers.returns import (
     CONSOLIDATED,
@@ -345,38 +346,6 @@ def test_a_bomb_just_under_the_ratio_limit_is_refused_in_bounded_memory(cycle, m
 
 
 # ---------------------------------------------------------------------------- damage: one sentence, never more
-def damaged_deflate(path: Path, member: str) -> Path:
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
-        info = archive.getinfo(member)
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + 10, start + min(info.compress_size, 80)):
-        data[offset] ^= 0x5A
-    path.write_bytes(bytes(data))
-    return path
-
-
-def flagged(path: Path, member: str, *, flag: int = 0, method: int | None = None) -> Path:
-    """A member whose local and central headers say it is zip-encrypted (``flag``) or uses ``method``."""
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
-        info = archive.getinfo(member)
-    local = info.header_offset
-    data[local + 6] |= flag
-    if method is not None:
-        data[local + 8: local + 10] = method.to_bytes(2, "little")
-    at = data.find(b"PK\x01\x02")
-    while at >= 0:
-        length = int.from_bytes(data[at + 28: at + 30], "little")
-        if bytes(data[at + 46: at + 46 + length]).decode() == member:
-            data[at + 8] |= flag
-            if method is not None:
-                data[at + 10: at + 12] = method.to_bytes(2, "little")
-        at = data.find(b"PK\x01\x02", at + 4)
-    path.write_bytes(bytes(data))
-    return path
-
-
 def test_a_damaged_deflate_stream_is_refused_in_a_sentence(cycle):
     path = damaged_deflate(police(cycle), "xl/worksheets/sheet2.xml")
     with pytest.raises(InputError, match=r"is damaged or cut short \(part xl/worksheets/sheet2.xml is damaged "
@@ -385,13 +354,13 @@ def test_a_damaged_deflate_stream_is_refused_in_a_sentence(cycle):
 
 
 def test_a_member_flagged_zip_encrypted_is_refused_in_a_sentence(cycle):
-    path = flagged(police(cycle), "xl/styles.xml", flag=0x01)
+    path = flagged_member(police(cycle), "xl/styles.xml", flag=0x01)
     with pytest.raises(InputError, match="locked with a zip password"):
         read_return(path)
 
 
 def test_a_member_in_an_unknown_compression_method_is_refused_in_a_sentence(cycle):
-    path = flagged(police(cycle), "xl/worksheets/sheet2.xml", method=99)
+    path = flagged_member(police(cycle), "xl/worksheets/sheet2.xml", method=99)
     with pytest.raises(InputError, match=r"damaged or cut short \(.*NotImplementedError"):
         read_return(path)
 
