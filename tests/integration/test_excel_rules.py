@@ -181,3 +181,19 @@ def test_a_dropdown_of_many_ratings_points_at_the_index_cells_instead_of_an_inli
 def test_a_rating_code_a_dropdown_cannot_offer_is_refused(code):
     with pytest.raises(ValueError, match="comma or a double quote"):
         Rating(code, "Label", "", "D9D9D9", "000000")
+
+
+def test_a_persons_note_on_another_sheet_keeps_its_size_across_a_save(sample_master):
+    from openpyxl.comments import Comment
+
+    book = load_workbook(sample_master)
+    note = Comment("Check the colours with the board.", "Jo")
+    note.width, note.height = 300, 150
+    book["Rating Index"]["B3"].comment = note
+    book.save(sample_master)
+    commands.colour_plan(sample_master)
+    with zipfile.ZipFile(sample_master) as archive:
+        drawings = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".vml")]
+    shapes = [shape for drawing in drawings for shape in drawing.split("</ns0:shape>")
+              if "width:300px;height:150px" in shape]
+    assert len(shapes) == 1 and "Anchor>2, 15, 1, 10, 7, 15, 9, 4</" in shapes[0]

@@ -88,7 +88,8 @@ def cut_list_sheets(source: Package, list_sheets: set[str],
     """An uncompressed in-memory copy of the package with the named sheets cut to their header rows, and the
     sheets of ``own_notes`` without their notes (the caller reads those itself: ``read_notes``).
 
-    Every XML part passes the package's DTD check on the way; the sheets cut are first checked for far cells.
+    Every XML part passes the package's DTD check on the way; the cut sheets' cells are checked by the stream
+    reader that reads their values (``MasterWorkbook._read_streamed``).
     Returns the copy and, for each sheet of ``own_notes`` that has notes, where they are in ``source``.
     """
     names = {part: name for name, part in source.sheet_parts.items() if name in list_sheets}
@@ -214,11 +215,10 @@ def restore_note_sizes(book, source: Package) -> None:
         ws = book[name]
         if not any(cell.comment is not None for cell in ws._cells.values()):
             continue  # no note openpyxl read here (the Register's are the master's own): nothing to size
-        drawing = notes.legacy_drawing_id(source.part(part, keep=False))
-        target = source.relationships(part).get(drawing or "")
-        if not target or target not in source:
+        where, _ = _note_relationships(source, part, source.part(part, keep=False))
+        if where.drawing is None:
             continue
-        for (row, column), (width, height) in notes.note_sizes(source.part(target, keep=False)).items():
+        for (row, column), (width, height) in notes.note_sizes(source.part(where.drawing, keep=False)).items():
             comment = ws.cell(row, column).comment if (row, column) in ws._cells else None
             if comment is not None:
                 comment.width, comment.height = width, height
