@@ -123,15 +123,19 @@ def consolidations(data: Path, rounds: int, work: Path) -> dict[int, dict[str, l
     return results
 
 
-def command_timings(sizes: dict[str, Path], rounds: int) -> dict[str, dict[int, dict[str, list[dict]]]]:
-    """validate, summary, report and consolidate as commands, at each size and on each round's master."""
+def command_timings(sizes: dict[str, Path], rounds: int, once: float) -> dict[str, dict[int, dict[str, list[dict]]]]:
+    """validate, summary, report and consolidate as commands, at each size and on each round's master; a command
+    whose first run took longer than ``once`` seconds is not run again (the table says so)."""
     results = {size: {number: {name: [] for name in COMMANDS} for number in ROUNDS} for size in sizes}
     for turn in range(1, rounds + 1):
         for size, data in sizes.items():
             for number in ROUNDS:
                 folder = round_data(data, number)
                 for name in COMMANDS:
-                    results[size][number][name].append(run_command(name, folder / "master.xlsx", folder))
+                    done = results[size][number][name]
+                    if done and (done[0]["total"] > once or done[0]["problems"]):
+                        continue
+                    done.append(run_command(name, folder / "master.xlsx", folder))
             say(f"  commands round {turn}/{rounds}, {size}: " + "; ".join(
                 f"round {number}: " + ", ".join(f"{name} {results[size][number][name][-1]['total']:.2f} s"
                                                 for name in COMMANDS) for number in ROUNDS))
@@ -191,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--command-rounds", type=int, default=None,
                         help="rounds of the commands and start-ups (default: --rounds; 1 with --smoke)")
+    parser.add_argument("--once", type=float, default=120,
+                        help="a command slower than this many seconds is measured once (default 120)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=None, help="folder for generated data (default: temp)")
     parser.add_argument("--scaling-rounds", type=int, default=1, help="runs per point of the scaling curve")
@@ -213,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             results = consolidations(data, args.rounds, work)
             counts = [n for n in (SCALING if not args.smoke else (1, 2, 4)) if n <= len(manifests[1]["returns"])]
             curve = [] if args.no_scaling else scaling(data, counts, args.scaling_rounds, work)
-            commands = command_timings(sizes, command_rounds)
+            commands = command_timings(sizes, command_rounds, args.once)
             started_up = startups(small, command_rounds, SMOKE_STARTUP_COMMANDS if args.smoke else STARTUP_COMMANDS)
             print(f"ragbook benchmark — {size.name}; seed {args.seed}; {args.rounds} interleaved rounds of the "
                   f"consolidations, {command_rounds} of the commands; a fresh process per measurement")
@@ -224,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows = sum(r["rows"] for r in manifests[1]["returns"].values()) / len(manifests[1]["returns"])
                 tables.scaling(curve, rows)
             ratios.update(tables.commands({name: SIZES[name].actions for name in command_sizes}, commands,
-                                          results, size.name, TARGETS))
+                                          results, size.name, TARGETS, command_rounds))
             ratios.update(tables.startups(SIZES["tiny" if args.smoke else "startup"].actions, started_up, TARGETS))
             if args.profile:
                 profile(data, work)

@@ -117,7 +117,7 @@ def scaling(curve: list[tuple[int, float]], rows_per_return: float) -> None:
 # ---------------------------------------------------------------------------- the commands people run
 def commands(actions: dict[str, int], results: dict[str, dict[int, dict[str, list[dict]]]],
              consolidated: dict[int, dict[str, list[dict]]], large: str,
-             targets: dict[str, float]) -> dict[str, float]:
+             targets: dict[str, float], rounds: int) -> dict[str, float]:
     print()
     print("the commands people run: `python -m ragbook COMMAND` in a fresh process, start to end "
           "(median, min – max, peak MB)")
@@ -125,6 +125,7 @@ def commands(actions: dict[str, int], results: dict[str, dict[int, dict[str, lis
                      for size in results for number in results[size])
     print(f"{'command':14}{header}")
     failed: list[str] = []
+    once = False
     for name in next(iter(next(iter(results.values())).values())):
         cells = []
         for size in results:
@@ -135,9 +136,15 @@ def commands(actions: dict[str, int], results: dict[str, dict[int, dict[str, lis
                     failed += [f"{name}, {actions[size]:,} actions, round {number}: {failures(items)[0]}"]
                     cells.append("failed (see below)")
                     continue
+                if len(items) < rounds:
+                    once = True
+                    cells.append(f"{total[0]:9.2f} s {'(run once)':>13}{items[0]['peak_mb']:6.0f}")
+                    continue
                 cells.append(f"{median(total):9.2f} s {min(total):6.2f}–{max(total):<6.2f}"
                              f"{max(r['peak_mb'] for r in items):6.0f}")
         print(f"{name:14}" + "".join(f"{cell:>32}" for cell in cells))
+    if once:
+        print("  (run once: a command slower than --once seconds is not run again in later rounds)")
     for line in failed:
         print(f"  FAILED: {line.strip()}")
     ratios: dict[str, float] = {}
