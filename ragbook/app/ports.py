@@ -18,9 +18,10 @@ from ..core.ledger import Ledger
 from ..core.paper import BoardPaper
 from ..core.model import Agency, Register
 from ..core.ratings import RatingIndex
-from ..core.records import AuditEntry, Finding, ReturnRecord
+from ..core.records import AuditEntry, Finding, HeldRecord, ReturnRecord, UpdateRecord
 from ..core.repair import CellNote, ImportedPlan
 from ..core.returns import ReturnContent, ReturnSpec
+from ..core.round import RoundSettings
 from ..core.settings import Settings
 from ..core.summary import Summary
 
@@ -64,6 +65,21 @@ class Master(Protocol):
 
     def read_settings(self) -> Settings:
         """The Settings sheet (the partnership's name, contact, protective marking); defaults where blank."""
+
+    def read_round(self) -> RoundSettings:
+        """The Round sheet (the next round's due date, how returns go out, when to chase); defaults where blank."""
+
+    def read_updates(self) -> list[UpdateRecord]:
+        """The Updates sheet: every accepted update, oldest first."""
+
+    def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
+        """The Updates sheet is append-only: lines go under the existing ones."""
+
+    def read_held(self) -> list[HeldRecord]:
+        """The Held Updates sheet as it stands, with the decisions a person typed."""
+
+    def write_held(self, held: Sequence[HeldRecord]) -> None:
+        """Replace the Held Updates sheet."""
 
     def read_ledger(self) -> Ledger:
         """The returns ledger from the very hidden ``Returns Ledger`` sheet (an empty one if absent)."""

@@ -51,6 +51,7 @@ class Agency:
     name: str
     contact: str = ""
     email: str = ""
+    in_round: bool = True  # the Agencies sheet's In This Round column: "No" leaves it out of Issue returns
 
 
 @dataclass(frozen=True)

@@ -8,3 +8,6 @@ REGISTER, RATING_INDEX, AGENCIES, SUMMARY, EXCEPTIONS, AUDIT_LOG, RETURNS, XLWIN
     "Register", "Rating Index", "Agencies", "Summary", "Exceptions", "Audit Log", "Returns", "xlwings.conf"
 )
 SETTINGS = "Settings"  # the partnership's name, contact and protective marking (see core.settings)
+ROUND = "Round"  # the next round of returns: due date, how returns are sent, when to chase (see core.round)
+UPDATES = "Updates"  # every accepted update, one dated row each, never rewritten (append-only)
+HELD_UPDATES = "Held Updates"  # updates held back for a person to accept or reject (see core.decisions)

@@ -24,10 +24,11 @@ from ragbook.core.errors import InputError
 from ragbook.core.ledger import Ledger
 from ragbook.core.model import Agency, Register
 from ragbook.core.ratings import DEFAULT_INDEX, RatingIndex
-from ragbook.core.records import AuditEntry, Finding, ReturnRecord
+from ragbook.core.records import AuditEntry, Finding, HeldRecord, ReturnRecord, UpdateRecord
 from ragbook.core.repair import ImportedPlan
 from ragbook.core.paper import BoardPaper
 from ragbook.core.returns import INPUT_COLUMNS, ReturnContent, ReturnRow, ReturnSpec
+from ragbook.core.round import DEFAULT_ROUND, RoundSettings
 from ragbook.core.settings import DEFAULT_SETTINGS, Settings
 from ragbook.core.summary import Summary
 
@@ -47,6 +48,9 @@ class FakeMaster:
     ledger: Ledger = field(default_factory=Ledger)
     summary: Summary | None = None  # the last Summary written
     settings: Settings = DEFAULT_SETTINGS  # the Settings sheet
+    round: RoundSettings = DEFAULT_ROUND  # the Round sheet
+    updates: list[UpdateRecord] = field(default_factory=list)  # the Updates sheet
+    held: list[HeldRecord] = field(default_factory=list)  # the Held Updates sheet
     marked: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (review, ref, column) -> note
     coloured: bool = False
     name: str = "ActionPlan.xlsx"
@@ -121,6 +125,23 @@ class FakeMaster:
 
     def read_settings(self) -> Settings:
         return self.settings
+
+    def read_round(self) -> RoundSettings:
+        return self.round
+
+    def read_updates(self) -> list[UpdateRecord]:
+        return list(self.updates)
+
+    def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
+        self.writes.append("updates")
+        self.updates = self.updates + list(updates)
+
+    def read_held(self) -> list[HeldRecord]:
+        return list(self.held)
+
+    def write_held(self, held: Sequence[HeldRecord]) -> None:
+        self.writes.append("held")
+        self.held = list(held)
 
     def write_ledger(self, ledger: Ledger) -> None:
         self.writes.append("ledger")

@@ -55,6 +55,10 @@ def to_cell(value: object) -> object:
     return cell_text(value) if isinstance(value, str) else value
 
 
+# Contract sheets newer than some masters in use: read as empty (or their defaults) until first written.
+ADDED_LATER = (c.SETTINGS, c.ROUND, c.UPDATES, c.HELD_UPDATES)
+
+
 class LiveMaster(records.ListSheets):
     """A ``ports.Master`` over an ``xlwings.Book`` (desktop Excel or the remote engine)."""
 
@@ -131,12 +135,30 @@ class LiveMaster(records.ListSheets):
         super().write_findings(findings)
 
     def _headed_rows(self, sheet: str) -> list[tuple[int, records.HeadedRow]]:
-        if sheet == c.SETTINGS and sheet not in [s.name for s in self.book.sheets]:
-            return []  # a master from before the Settings sheet: the defaults (a command line save adds it)
+        if sheet in ADDED_LATER and not self._has_sheet(sheet):
+            return []  # a master from before the sheet: the defaults, or nothing yet (its first write adds it)
         return list_rows(self.values(sheet))
 
     def _write_list(self, sheet: str, rows: Iterable[Sequence[object]]) -> None:
+        if sheet in ADDED_LATER and not self._has_sheet(sheet):
+            self._add_list_sheet(sheet)
         self._write_table(sheet, c.table_name(sheet), c.LIST_SHEETS[sheet], [list(r) for r in rows])
+
+    def _has_sheet(self, sheet: str) -> bool:
+        if sheet not in self._values:
+            names = {s.name for s in self.book.sheets}
+            if sheet not in names:
+                return False
+        return True
+
+    def _add_list_sheet(self, sheet: str) -> None:
+        """A contract sheet an older master lacks, added after the last sheet: its header and its table."""
+        columns = c.LIST_SHEETS[sheet]
+        ws = self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
+        headers = [col.header for col in columns]
+        ws.range((1, 1), (1, len(headers))).value = [headers]
+        ws.tables.add(ws.range((1, 1), (2, len(headers))), name=c.table_name(sheet))
+        self._values[sheet] = [headers]
 
     def write_index(self, index: RatingIndex) -> None:
         self._write_list(c.RATING_INDEX, records.index_values(index.ratings))

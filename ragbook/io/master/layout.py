@@ -19,9 +19,11 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...core.ratings import RatingIndex
-from ..sheets import contract as c
+from ...core.round import DEFAULT_ROUND
 from ...core.settings import DEFAULT_SETTINGS
-from ..sheets.records import settings_values
+from ..sheets import contract as c
+from ..sheets.printing import capacity, row_points
+from ..sheets.records import round_values, settings_values
 from ..xlsx.cells import add_rating_rules, font, print_to_scale, put
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -72,11 +74,14 @@ def write_rows(ws: Worksheet, columns: Sequence[c.Column], rows: Iterable[Sequen
     """Replace every row under the header of a small openpyxl sheet with ``rows``; returns how many."""
     old_last = ws.max_row
     count = 0
+    wrapped = [(i, capacity(col.width)) for i, col in enumerate(columns) if col.wrap]
     for count, values in enumerate(rows, start=1):
         for position, (column, value) in enumerate(zip(columns, values), start=1):
             cell = ws.cell(count + 1, position)
             put(cell, value, column)
             cell.alignment = WRAP if column.wrap else TOP
+        # A wrapped text's row is made tall enough to print it: LibreOffice and some printers do not grow it.
+        ws.row_dimensions[count + 1].height = row_points(list(values), wrapped)
     if old_last > count + 1:
         ws.delete_rows(count + 2, old_last - count - 1)
     return count
@@ -141,6 +146,8 @@ def make_list_sheet(book: Workbook, name: str, columns: Sequence[c.Column]) -> W
     rows = 0
     if name == c.SETTINGS:  # every setting named, its value blank: the defaults hold until someone fills it in
         rows = write_rows(ws, columns, [[label, None, purpose] for label, _, purpose in settings_values(DEFAULT_SETTINGS)])
+    if name == c.ROUND:
+        rows = write_rows(ws, columns, round_values(DEFAULT_ROUND))
     fit_table(ws, c.table_name(name), [col.header for col in columns], rows)
     return ws
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...core.sheets import (  # noqa: F401 - the sheet names, beside their columns
-    AGENCIES, AUDIT_LOG, EXCEPTIONS, RATING_INDEX, REGISTER, RETURNS, SETTINGS, SUMMARY, XLWINGS_CONF)
+    AGENCIES, AUDIT_LOG, EXCEPTIONS, HELD_UPDATES, RATING_INDEX, REGISTER, RETURNS, ROUND, SETTINGS, SUMMARY,
+    UPDATES, XLWINGS_CONF)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ REGISTER_COLUMNS = (
 RATING_INDEX_COLUMNS = (
     Column("Code", 8), Column("Label", 12), Column("Meaning", 70, wrap=True), Column("Fill", 10), Column("Font", 10)
 )
-AGENCIES_COLUMNS = (Column("Agency", 40, wrap=True), Column("Contact", 28), Column("Email", 36))
+AGENCIES_COLUMNS = (Column("Agency", 40, wrap=True), Column("Contact", 28), Column("Email", 36),
+                    Column("In This Round", 9, wrap=True))
 # Widths (in characters) that print one page wide at 9 pt or more (see io.sheets.printing), the Register apart.
 EXCEPTIONS_COLUMNS = (
     Column("Severity", 10), Column("Rule", 26), Column("Review", 18, wrap=True), Column("Ref", 7),
@@ -55,9 +57,26 @@ AUDIT_LOG_COLUMNS = (
 RETURNS_COLUMNS = (
     Column("Return ID", 25), Column("Agency", 18, wrap=True), Column("Issued", 11, kind="date"),
     Column("Due", 11, kind="date"), Column("Received", 11, kind="date"), Column("Status", 15),
-    Column("File", 25, wrap=True), Column("Notes", 31, wrap=True),
+    Column("File", 25, wrap=True), Column("Notes", 31, wrap=True), Column("Chased", 11, kind="date"),
+    Column("Chases", 8),
 )
 SETTINGS_COLUMNS = (Column("Setting", 22), Column("Value", 50, wrap=True), Column("What it is for", 76, wrap=True))
+ROUND_COLUMNS = (Column("Setting", 22), Column("Value", 20, wrap=True), Column("What it is for", 90, wrap=True))
+UPDATES_COLUMNS = (
+    Column("When", 16, kind="datetime"), Column("Round", 7), Column("Return ID", 22), Column("Agency", 16, wrap=True),
+    Column("Review", 14, wrap=True), Column("Ref", 6, number_format="@"), Column("Rating", 7),
+    Column("Progress", 40, wrap=True), Column("Evidence", 24, wrap=True), Column("Revised Date", 11, kind="date"),
+    Column("Updated By", 13, wrap=True), Column("Accepted", 14, wrap=True),
+)
+HELD_UPDATES_COLUMNS = (
+    Column("Return ID", 22), Column("Round", 7), Column("Agency", 14, wrap=True), Column("Review", 12, wrap=True),
+    Column("Ref", 6, number_format="@"), Column("Rating", 7), Column("Progress", 30, wrap=True),
+    Column("Evidence", 18, wrap=True), Column("Revised Date", 11, kind="date"), Column("Updated By", 12, wrap=True),
+    Column("Received", 16, kind="datetime"), Column("Reason", 34, wrap=True), Column("Decision", 10),
+    Column("Decision Note", 24, wrap=True), Column("Decided By", 12, wrap=True),
+)
+# The columns of Held Updates a person fills in; the others are ragbook's, rewritten at every consolidation.
+DECISION_HEADERS = ("Decision", "Decision Note", "Decided By")
 
 # Sheets that are lists under one header row, each kept as an Excel table of the same name (spaces removed).
 LIST_SHEETS = {
@@ -67,11 +86,15 @@ LIST_SHEETS = {
     AUDIT_LOG: AUDIT_LOG_COLUMNS,
     RETURNS: RETURNS_COLUMNS,
     SETTINGS: SETTINGS_COLUMNS,
+    ROUND: ROUND_COLUMNS,
+    UPDATES: UPDATES_COLUMNS,
+    HELD_UPDATES: HELD_UPDATES_COLUMNS,
 }
 # The list sheets that grow with the plan (thousands of rows): streamed out of their XML and written as XML text
 # rather than through openpyxl's cell objects. Their cell formatting is ragbook's own, rewritten on every save.
-STREAMED_SHEETS = (REGISTER, EXCEPTIONS, AUDIT_LOG, RETURNS)
-SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS, SETTINGS)
+STREAMED_SHEETS = (REGISTER, EXCEPTIONS, AUDIT_LOG, RETURNS, UPDATES, HELD_UPDATES)
+SHEET_ORDER = (REGISTER, SUMMARY, RATING_INDEX, AGENCIES, EXCEPTIONS, AUDIT_LOG, RETURNS, SETTINGS, ROUND, UPDATES,
+               HELD_UPDATES)
 
 NOTE_AUTHOR = "ragbook"  # notes ragbook puts on cells carry this author, so it can take them away again
 CONTINUED_AUTHOR = "ragbook import"  # the note holding a text too long for its cell: Validate never takes it

@@ -14,8 +14,9 @@ from typing import Iterable, Sequence
 from ...core.errors import InputError
 from ...core.model import FIELD_LABELS, Action, ActionKey, Agency, Register
 from ...core.ratings import Rating, RatingIndex
-from ...core.records import AuditEntry, Finding, ReturnRecord, ReturnStatus
+from ...core.records import AuditEntry, Finding, HeldRecord, ReturnRecord, ReturnStatus, UpdateRecord
 from ...core.repair import CellNote
+from ...core.round import RoundSettings
 from ...core.settings import Settings
 from . import contract as c
 from .values import date_of, text_of
@@ -144,17 +145,23 @@ def index_values(ratings: Iterable[Rating]) -> list[list[object]]:
     return [[r.code, r.label, r.meaning, r.fill, r.font] for r in ratings]
 
 
+NOT_IN_ROUND = {"no", "n", "false", "0", "out", "not this round"}
+
+
 def agencies_from(rows: list[tuple[int, HeadedRow]]) -> list[Agency]:
+    """The Agencies sheet; an In This Round left blank (or a sheet from before the column) means Yes."""
     agencies = []
     for _, row in rows:
         name = text_of(row.get("Agency")).strip()
         if name:
-            agencies.append(Agency(name, text_of(row.get("Contact")).strip(), text_of(row.get("Email")).strip()))
+            in_round = " ".join(text_of(row.get("In This Round")).split()).casefold() not in NOT_IN_ROUND
+            agencies.append(Agency(name, text_of(row.get("Contact")).strip(), text_of(row.get("Email")).strip(),
+                                   in_round))
     return agencies
 
 
 def agency_values(agencies: Iterable[Agency]) -> list[list[object]]:
-    return [[a.name, a.contact, a.email] for a in agencies]
+    return [[a.name, a.contact, a.email, "Yes" if a.in_round else "No"] for a in agencies]
 
 
 # ---------------------------------------------------------------------------- Settings
@@ -163,6 +170,15 @@ def settings_from(rows: list[tuple[int, HeadedRow]]) -> Settings:
 
 
 def settings_values(settings: Settings) -> list[list[object]]:
+    return [list(row) for row in settings.pairs()]
+
+
+def round_from(rows: list[tuple[int, HeadedRow]], where: str) -> RoundSettings:
+    return RoundSettings.from_rows(((number, text_of(row.get("Setting")), row.get("Value")) for number, row in rows),
+                                   where)
+
+
+def round_values(settings: RoundSettings) -> list[list[object]]:
     return [list(row) for row in settings.pairs()]
 
 
@@ -209,12 +225,48 @@ def returns_from(rows: list[tuple[int, HeadedRow]]) -> list[ReturnRecord]:
 
     return [ReturnRecord(text(row, "Return ID"), text(row, "Agency"), row.get("Issued"), row.get("Due"),
                          row.get("Received"), ReturnStatus.parse(row.get("Status")), text(row, "File"),
-                         text(row, "Notes")) for _, row in rows]
+                         text(row, "Notes"), row.get("Chased") or None, _count(row.get("Chases")))
+            for _, row in rows]
+
+
+def _count(value: object) -> int:
+    """A count a person may have typed over: anything that is not a whole number counts as none."""
+    try:
+        number = float(str(value).strip()) if value not in (None, "") else 0.0
+    except ValueError:
+        return 0
+    return int(number) if number.is_integer() and number > 0 else 0
 
 
 def return_values(records: Iterable[ReturnRecord]) -> list[list[object]]:
     return [[r.return_id, r.agency, r.issued, r.due, r.received, str(r.status) if r.status else None, r.file,
-             r.notes] for r in records]
+             r.notes, r.chased, r.chases or None] for r in records]
+
+
+def updates_from(rows: list[tuple[int, HeadedRow]]) -> list[UpdateRecord]:
+    return [UpdateRecord(row.get("When"), _count(row.get("Round")), _text(row, "Return ID"), _text(row, "Agency"),
+                         _text(row, "Review"), _text(row, "Ref"), _text(row, "Rating"), _text(row, "Progress"),
+                         _text(row, "Evidence"), row.get("Revised Date") or None, _text(row, "Updated By"),
+                         _text(row, "Accepted")) for _, row in rows]
+
+
+def update_values(updates: Iterable[UpdateRecord]) -> list[list[object]]:
+    return [[u.when, u.round, u.return_id, u.agency, u.review, u.ref, u.rating, u.progress, u.evidence,
+             u.revised_date, u.updated_by, u.accepted] for u in updates]
+
+
+def held_from(rows: list[tuple[int, HeadedRow]]) -> list[HeldRecord]:
+    return [HeldRecord(_text(row, "Return ID"), _count(row.get("Round")), _text(row, "Agency"), _text(row, "Review"),
+                       _text(row, "Ref"), _text(row, "Rating"), _text(row, "Progress"), _text(row, "Evidence"),
+                       row.get("Revised Date") or None, _text(row, "Updated By"), row.get("Received") or None,
+                       _text(row, "Reason"), _text(row, "Decision"), _text(row, "Decision Note"),
+                       _text(row, "Decided By")) for _, row in rows]
+
+
+def held_values(held: Iterable[HeldRecord]) -> list[list[object]]:
+    return [[h.return_id, h.round, h.agency, h.review, h.ref, h.rating, h.progress, h.evidence, h.revised_date,
+             h.updated_by, h.received, h.reason, h.decision or None, h.decision_note or None, h.decided_by or None]
+            for h in held]
 
 
 class ListSheets:
@@ -254,3 +306,28 @@ class ListSheets:
 
     def write_settings(self, settings: Settings) -> None:
         self._write_list(c.SETTINGS, settings_values(settings))
+
+    def read_round(self) -> RoundSettings:
+        """The Round sheet; a master without it (or a blank setting) gives the defaults."""
+        return round_from(self._headed_rows(c.ROUND), self.name)
+
+    def write_round(self, settings: RoundSettings) -> None:
+        self._write_list(c.ROUND, round_values(settings))
+
+    def read_updates(self) -> list[UpdateRecord]:
+        return updates_from(self._headed_rows(c.UPDATES))
+
+    def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
+        """The Updates sheet is append-only: the new lines go under the existing ones, which stay as they are."""
+        self._write_list(c.UPDATES, [*self._raw_rows(c.UPDATES), *update_values(updates)])
+
+    def read_held(self) -> list[HeldRecord]:
+        return held_from(self._headed_rows(c.HELD_UPDATES))
+
+    def write_held(self, held: Sequence[HeldRecord]) -> None:
+        self._write_list(c.HELD_UPDATES, held_values(held))
+
+    def _raw_rows(self, sheet: str) -> list[list[object]]:
+        """A list sheet's rows as they are, in the contract's column order (for appending beneath them)."""
+        headers = [col.header for col in c.LIST_SHEETS[sheet]]
+        return [[row.get(h) for h in headers] for _, row in self._headed_rows(sheet)]
