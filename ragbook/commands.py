@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .app import plan, reports, returns
+from .app import decisions, plan, reports, returns, rounds
 from .io.plans import FilePlans
 
 
@@ -46,10 +46,27 @@ def issue_plan(path: Path, out_dir: Path, **options) -> returns.IssueReport:
     return returns.issue_plan(FilePlans(path, "ragbook returns"), ReturnFolder(), out_dir, **options)
 
 
+def chase_plan(path: Path, out_dir: Path, **options) -> rounds.ChaseReport:
+    from .io.returns.folder import ReturnFolder  # noqa: PLC0415
+
+    return rounds.chase_plan(FilePlans(path, "ragbook chase"), ReturnFolder(), out_dir, **options)
+
+
+def reissue_plan(path: Path, out_dir: Path, agency: str, **options) -> returns.IssueReport:
+    from .io.returns.folder import ReturnFolder  # noqa: PLC0415
+
+    return rounds.reissue_plan(FilePlans(path, "ragbook returns --reissue"), ReturnFolder(), out_dir, agency,
+                               **options)
+
+
 def consolidate_plan(path: Path, paths: Sequence[Path], **options) -> returns.ConsolidationReport:
     from .io.returns.folder import ReturnFolder  # noqa: PLC0415
 
     return returns.consolidate_plan(FilePlans(path, "ragbook consolidate"), ReturnFolder(), paths, **options)
+
+
+def decide_plan(path: Path, *, who: str, today: date | None = None) -> decisions.DecisionReport:
+    return decisions.decide_plan(FilePlans(path, "ragbook decide"), who=who, today=today)
 
 
 def summary_plan(path: Path, **options) -> reports.SummaryReport:

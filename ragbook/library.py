@@ -15,11 +15,11 @@ DataFrame whose columns are the workbook contract's headers (``io.sheets.contrac
 order, with the contract's date columns as ``datetime64[ns]``. A date cell holding text rather than a date
 (a Target Date typed as "TBC") is ``NaT`` in the frame; the record keeps the text as typed.
 
-``Plan.updates`` is not a sheet: the master has no Updates sheet, so the view is derived from the Audit
-Log. Consolidation writes one Audit Log row per field it changed, with the return's id as the Source; the
-view has one ``Update`` per (Source, Agency, Review, Ref, When) of those rows whose Source is an agency's
-return, holding the new value of each input field the return changed (RAG, Progress, Evidence, Revised
-Date) and ``None`` (blank in the frame) for the fields it left alone.
+``Plan.updates`` is the Updates sheet: every update accepted into the master, one dated row each (round,
+return, agency, action, and the rating, progress, evidence and revised date as the agency gave them, a
+rating restated unchanged included), by consolidation or on review. ``Plan.held_updates`` is the Held
+Updates sheet: the updates held back for a person to accept or reject, with the reason and any decision
+typed.
 """
 
 from __future__ import annotations
@@ -30,13 +30,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Generic, Iterable, Iterator, Sequence, TypeVar, overload
 
-from .core.consolidate import INPUT_FIELDS
 from .core.model import Action, Agency
 from .core.ratings import Rating
-from .core.records import AuditEntry, Finding, ReturnRecord
+from .core.records import AuditEntry, Finding, HeldRecord, ReturnRecord, UpdateRecord
 from .io.sheets import contract as c
 from .io.sheets import records
-from .io.sheets.values import date_of, text_of
 
 if TYPE_CHECKING:  # pragma: no cover - pandas is imported only by to_frame
     import pandas
@@ -47,23 +45,7 @@ T = TypeVar("T")
 Rows = Callable[[Sequence[T]], list[list[object]]]
 
 
-@dataclass(frozen=True)
-class Update:
-    """One agency's update of one action, as consolidation applied it (derived from the Audit Log).
-
-    ``source`` is the return's id; each input field holds the value the update gave it, or ``None`` when the
-    update did not change that field.
-    """
-
-    when: datetime | date | str | None
-    source: str
-    agency: str
-    review: str
-    ref: str
-    rag: str | None = None
-    progress: str | None = None
-    evidence: str | None = None
-    revised_date: date | str | None = None
+Update = UpdateRecord  # one line of the Updates sheet (the name the library has always exported)
 
 
 class View(Sequence[T], Generic[T]):
@@ -85,7 +67,7 @@ class View(Sequence[T], Generic[T]):
 
     @property
     def name(self) -> str:
-        """The sheet the view shows (``Updates`` for the view derived from the Audit Log)."""
+        """The sheet the view shows."""
         return self._name
 
     @property
@@ -150,55 +132,6 @@ def _datetimes(pd, values: pandas.Series) -> pandas.Series:
     return pd.to_datetime(moments).astype("datetime64[ns]")
 
 
-# ---------------------------------------------------------------------------- the rows of each view
-# The Updates view: the Audit Log's identifying columns (all but Field, Old and New), then the Register's
-# column of each input field a return can change.
-_UPDATE_KEY_COLUMNS = tuple(col for col in c.AUDIT_LOG_COLUMNS if col.header not in ("Field", "Old", "New"))
-_INPUT_COLUMNS = tuple(col for name in INPUT_FIELDS for col in c.REGISTER_COLUMNS if col.attribute == name)
-UPDATES_COLUMNS = _UPDATE_KEY_COLUMNS + _INPUT_COLUMNS
-
-
-def _update_rows(updates: Sequence[Update]) -> list[list[object]]:
-    return [[u.when, u.source, u.agency, u.review, u.ref, *(getattr(u, name) for name in INPUT_FIELDS)]
-            for u in updates]
-
-
-def derive_updates(audit: Iterable[AuditEntry], return_ids: Iterable[str] = ()) -> list[Update]:
-    """The agencies' updates in the Audit Log, in the order they were logged.
-
-    An entry is an agency's update when its Source is the id of a return: one of ``return_ids`` (the ledger's
-    and the Returns sheet's, where every return ragbook issued is recorded). Entries of fields other than the input
-    fields (Updated By) are not shown, so an update that changed only who updated the action has all four
-    input fields ``None``.
-    """
-    known = {text.strip() for text in return_ids if text}
-    attribute_of = {col.header: col.attribute for col in _INPUT_COLUMNS}
-    grouped: dict[tuple[object, ...], dict[str, object]] = {}
-    for entry in audit:
-        source = entry.source.strip()
-        if source not in known:
-            continue
-        key = (entry.source, entry.agency, entry.review, entry.ref, _when_key(entry.when))
-        fields = grouped.setdefault(key, {"when": entry.when})
-        name = attribute_of.get(entry.field.strip())
-        if name is not None:
-            fields[name] = _value(name, entry.new)
-    updates = []
-    for (source, agency, review, ref, _), fields in grouped.items():
-        updates.append(Update(source=source, agency=agency, review=review, ref=ref, **fields))
-    return updates
-
-
-def _when_key(when: object) -> object:
-    return when.isoformat() if isinstance(when, (date, datetime)) else when
-
-
-def _value(name: str, new: object) -> object:
-    if name == "revised_date":
-        return date_of(new)
-    return None if new is None else text_of(new)
-
-
 # ---------------------------------------------------------------------------- the plan
 @dataclass(frozen=True)
 class Plan:
@@ -207,7 +140,8 @@ class Plan:
     path: Path
     register: View[Action]
     audit_log: View[AuditEntry]
-    updates: View[Update]
+    updates: View[UpdateRecord]
+    held_updates: View[HeldRecord]
     returns: View[ReturnRecord]
     exceptions: View[Finding]
     rating_index: View[Rating]
@@ -227,13 +161,14 @@ def open_plan(path: str | os.PathLike[str]) -> Plan:
         audit = master.read_audit()
         returns = master.read_returns()
         findings = master.read_findings()
-        ledger = master.read_ledger()
-    return_ids = [e.return_id for e in ledger.entries] + [r.return_id for r in returns]
+        updates = master.read_updates()
+        held = master.read_held()
     return Plan(
         path=plan,
         register=View(c.REGISTER, register.actions, c.REGISTER_COLUMNS, records.register_values),
         audit_log=View(c.AUDIT_LOG, audit, c.AUDIT_LOG_COLUMNS, records.audit_values),
-        updates=View("Updates", derive_updates(audit, return_ids), UPDATES_COLUMNS, _update_rows),
+        updates=View(c.UPDATES, updates, c.UPDATES_COLUMNS, records.update_values),
+        held_updates=View(c.HELD_UPDATES, held, c.HELD_UPDATES_COLUMNS, records.held_values),
         returns=View(c.RETURNS, returns, c.RETURNS_COLUMNS, records.return_values),
         exceptions=View(c.EXCEPTIONS, findings, c.EXCEPTIONS_COLUMNS, records.finding_values),
         rating_index=View(c.RATING_INDEX, register.index.ratings, c.RATING_INDEX_COLUMNS, records.index_values),

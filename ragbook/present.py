@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 from .core.errors import RagbookError
 
 if TYPE_CHECKING:  # the reports' types, for reading; importing them would load every use case
+    from .app.decisions import DecisionReport
     from .app.plan import ColourReport, ImportReport, ValidationReport
     from .app.reports import BoardReport, SummaryReport
     from .app.returns import ConsolidationReport, IssueReport
+    from .app.rounds import ChaseReport
     from .core.consolidate import ReturnOutcome
 
 DEBUG_VARIABLE = "RAGBOOK_DEBUG"
@@ -109,6 +111,7 @@ def issue_message(report: IssueReport) -> str:
     lines = [f"Issued {len(report.returns)} returns (round {report.round}{due}) into {report.returns[0].path.parent}:"]
     lines += [f"- {r.agency}: {r.actions} actions ({r.path.name})" for r in report.returns]
     lines += [f"Note: {note}." for note in report.notes]
+    lines += [f"Warning: {warning}." for warning in report.warnings]
     return "\n".join(lines)
 
 
@@ -121,7 +124,63 @@ def issue_lines(report: IssueReport, out_dir: Path) -> list[str]:
         draft = f"; draft {item.draft.name}" if item.draft else ""
         lines.append(f"  {item.return_id}  {item.agency}: {item.actions} actions -> {item.path.name}{draft}")
     lines += [f"  note: {note}" for note in report.notes]
+    lines += [f"Warning: {warning}." for warning in report.warnings]
     return lines
+
+
+AWAITED_SHOWN = 10  # the actions a line of ``ragbook chase`` names before it counts the rest
+
+
+def _when_due(due, overdue: int) -> str:
+    days = abs(overdue)
+    plural = "s" if days != 1 else ""
+    if overdue > 0:
+        return f"due {due:%d/%m/%Y}, {days} day{plural} overdue"
+    return f"due {due:%d/%m/%Y}, today" if overdue == 0 else f"due {due:%d/%m/%Y}, in {days} day{plural}"
+
+
+def _awaited(awaited: tuple[str, ...]) -> str:
+    shown = ", ".join(awaited[:AWAITED_SHOWN])
+    return shown + (f" and {len(awaited) - AWAITED_SHOWN} more" if len(awaited) > AWAITED_SHOWN else "")
+
+
+def chase_message(report: ChaseReport) -> str:
+    """The Chase returns button's message: who was reminded, of what, and how often now."""
+    if not report.chased:
+        return "No reminders were drafted: " + "; ".join(report.notes) + "."
+    lines = [f"Chased {len(report.chased)} returns still awaited, as at {report.today:%d/%m/%Y}:"]
+    lines += [f"- {item.agency}: {_when_due(item.due, item.overdue)}; awaiting {_awaited(item.awaited)} (chased "
+              f"{item.chases} time{'s' if item.chases != 1 else ''})" for item in report.chased]
+    if report.drafts:
+        lines.append(f"The reminders (.eml drafts) are in {report.drafts[0].parent}.")
+    lines += [f"Note: {note}." for note in report.notes]
+    return "\n".join(lines)
+
+
+def chase_lines(report: ChaseReport) -> list[str]:
+    """What ``ragbook chase`` prints: one line per return chased, with the actions it still awaits."""
+    if not report.chased:
+        return [chase_message(report)]
+    lines = [f"Chased {len(report.chased)} returns from {report.plan} as at {report.today:%d/%m/%Y}:"]
+    for item in report.chased:
+        draft = f" -> {item.draft.name}" if item.draft else ""
+        lines.append(f"  {item.return_id}  {item.agency}: {_when_due(item.due, item.overdue)}, chase {item.chases}; "
+                     f"awaiting {_awaited(item.awaited)}{draft}")
+    lines += [f"  note: {note}" for note in report.notes]
+    return lines
+
+
+def reissue_message(report: IssueReport) -> str:
+    """The Re-issue return button's message (and what ``ragbook returns --reissue`` prints)."""
+    item = report.returns[0]
+    due = f", due {report.due:%d/%m/%Y}" if report.due else ""
+    draft = f"; email draft {item.draft.name}" if item.draft else ""
+    lines = [f"Re-issued {item.agency}'s return {item.return_id} (round {report.round}{due}) into {item.path.parent}"
+             + (", password-protected" if report.encrypted else "") + f": {item.actions} actions ({item.path.name}"
+             f"{draft}); a copy that comes back is checked against this one."]
+    lines += [f"Note: {note}." for note in report.notes]
+    lines += [f"Warning: {warning}." for warning in report.warnings]
+    return "\n".join(lines)
 
 
 def consolidation_message(report: ConsolidationReport) -> str:
@@ -138,6 +197,8 @@ def consolidation_message(report: ConsolidationReport) -> str:
         if outcome.reasons:
             more = f" (and {len(outcome.reasons) - 1} more on the Returns sheet)" if len(outcome.reasons) > 1 else ""
             lines.append(f"- {outcome.status}: {outcome.agency or Path(outcome.path).name}: {outcome.reasons[0]}{more}")
+    if report.validation is not None:
+        lines.append(revalidation_sentence(report.validation))
     if report.pending:
         lines.append(f"Still pending: {', '.join(report.pending)}.")
     return "\n".join(lines)
@@ -151,6 +212,11 @@ def consolidation_lines(report: ConsolidationReport) -> list[str]:
              f"the Audit Log."]
     for outcome in report.outcomes:
         lines += outcome_lines(outcome)
+    if report.updates or report.held:
+        lines.append(f"{report.updates} updates recorded on the Updates sheet; {report.held} held for review on the "
+                     f"Held Updates sheet.")
+    if report.validation is not None:
+        lines.append(revalidation_sentence(report.validation))
     if report.summary_refreshed:
         lines.append("The Summary sheet was refreshed (returns matrix, movement since the round, overdue actions).")
     if report.pending:
@@ -172,6 +238,40 @@ def outcome_json(outcome: ReturnOutcome) -> dict[str, object]:
             "warnings": list(outcome.warnings),
             "rows": [{"review": r.review, "ref": r.ref, "row": r.row, "state": r.state, "message": r.message}
                      for r in outcome.rows]}
+
+
+def revalidation_sentence(report: ValidationReport) -> str:
+    """How consolidating or applying decisions says it validated the plan again once it had changed it."""
+    return (f"Validated again: {report.errors} errors, {report.warnings} warnings on the Exceptions sheet, "
+            f"{report.marked_cells} cells marked with a note.")
+
+
+def decision_message(report: DecisionReport) -> str:
+    """The Apply decisions button's message (and the first line of ``ragbook decide``)."""
+    if not report.recorded and not report.problems:
+        if not report.left:
+            return "No updates are held for review; there is nothing to decide."
+        return (f"No decisions to apply: {len(report.left)} updates are held on the Held Updates sheet. Type "
+                f"Accept or Reject in the Decision column of each (with a note), then apply the decisions.")
+    lines = [f"Applied the decisions on the Held Updates sheet: {len(report.accepted)} accepted ({report.changes} "
+             f"changes recorded on the Audit Log), {len(report.rejected)} rejected; {len(report.left)} still held."]
+    lines += [f"- {problem}" for problem in report.problems]
+    if report.validation is not None:
+        lines.append(revalidation_sentence(report.validation))
+    return "\n".join(lines)
+
+
+def decision_lines(report: DecisionReport) -> list[str]:
+    """What ``ragbook decide`` prints: the counts, each update decided, and each decision not carried out."""
+    lines = [decision_message(report).split("\n", 1)[0]]
+    for word, rows in (("accepted", report.accepted), ("rejected", report.rejected)):
+        lines += [f"  {word:<9}{row.return_id} {row.agency}: {row.review} {row.ref}" for row in rows]
+    lines += [f"  not applied: {problem}" for problem in report.problems]
+    if report.validation is not None:
+        lines.append(revalidation_sentence(report.validation))
+    if report.summary_refreshed:
+        lines.append("The Summary sheet was refreshed.")
+    return lines
 
 
 # ---------------------------------------------------------------------------- reports

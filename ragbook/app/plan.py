@@ -107,11 +107,18 @@ def import_plan(plans: Plans, sources: PlanSources, source: Path, review: str | 
 
 
 # ---------------------------------------------------------------------------- validate
-def validate_master(master: Master, today: date | None = None) -> ValidationReport:
-    register = master.read_register()
+def plan_findings(register: Register, today: date | None = None) -> list[Finding]:
+    """What Validate finds in ``register`` as at ``today``, written nowhere (Issue returns checks with it)."""
     # The personal-data scan runs here too, so the team sees what must not reach public papers long before a
     # public board report is refused for it.
-    findings = validate(register, today or date.today()) + [p.as_finding() for p in scan(register.actions)]
+    return validate(register, today or date.today()) + [p.as_finding() for p in scan(register.actions)]
+
+
+def validate_master(master: Master, today: date | None = None) -> ValidationReport:
+    """Validate as at ``today``; without one, as at the Round sheet's Validate as at (blank: today), so the
+    button and the command judge what is overdue from the same date."""
+    register = master.read_register()
+    findings = plan_findings(register, today or master.read_round().validate_as_at)
     master.write_findings(findings)
     marked = master.mark_findings(register, findings)
     return ValidationReport(master.name, len(register), tuple(findings), marked)

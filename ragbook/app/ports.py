@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
+from ..core.chase import Reminder
 from ..core.ledger import Ledger
 from ..core.paper import BoardPaper
 from ..core.model import Agency, Register
@@ -117,6 +118,10 @@ class ReturnFiles(Protocol):
                     encrypted: bool, signature: Sequence[str] = ()) -> Path:
         """An email draft beside the return, to the agency, with the return attached, signed with
         ``signature`` (``Settings.signature()``; the business unit's name when empty)."""
+
+    def write_chase(self, folder: Path, reminder: Reminder, plan_name: str, signature: Sequence[str] = ()) -> Path:
+        """A reminder email draft in ``folder`` to the agency whose return is still awaited, naming the actions
+        awaited (no attachment), signed as the covering emails are."""
 
     def remove(self, paths: Iterable[Path]) -> None: ...
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Sequence
 
 from ..core.errors import InputError
+from ..core.history import history
 from ..core.model import Register
 from ..core.paper import BoardPaper, held_updates
 from ..core.privacy import RULE as PERSONAL_DATA, PersonalData, scan
+from ..core.records import UpdateRecord
 from ..core.rules import validate
 from ..core.summary import ReviewPart, Summary, latest_round, moves, returns_matrix, summarise
 from .ports import Master, Plans, ReportWriter
@@ -42,10 +45,13 @@ class BoardReport:
 
 # ---------------------------------------------------------------------------- summary
 def build_summary(master: Master, register: Register, *, since: date | None, today: date,
-                  review: str | None = None) -> Summary:
+                  review: str | None = None, updates: Sequence[UpdateRecord] | None = None) -> Summary:
+    """The summary of the master (of one review's actions with ``review``); ``updates``, the Updates sheet's lines
+    when the caller has read them already (a report of many reviews reads them once)."""
     returns = master.read_returns()
     since = since or latest_round(returns)
-    return summarise(register, master.read_audit(), returns, today, since, review, master.read_settings())
+    return summarise(register, master.read_audit(), returns, today, since, review, master.read_settings(),
+                     master.read_updates() if updates is None else updates)
 
 
 def refresh_summary(master: Master, *, since: date | None = None, today: date | None = None) -> SummaryReport:
@@ -91,21 +97,25 @@ def board_report(master: Master, writer: ReportWriter, out: Path, *, review: str
         _list_findings(master, findings)
         if findings and not accept_findings:
             return BoardReport(master.name, None, tuple(reviews), public, findings)
-    parts = [ReviewPart(name, build_summary(master, register, since=since, today=today, review=name),
+    updates = master.read_updates()
+    parts = [ReviewPart(name, build_summary(master, register, since=since, today=today, review=name, updates=updates),
                         tuple(a for a in actions if a.review == name)) for name in reviews]
     note = ""
     if public:
         note = (f"Checked for personal data on {today:%d/%m/%Y}: " +
                 (f"{len(findings)} possible items were reviewed and accepted for publication." if findings
                  else "nothing found."))
-    writer.write(out, _paper(master, register, parts, today, note, annual=annual, plain_tables=plain_tables))
+    writer.write(out, _paper(master, register, parts, updates, today, note, annual=annual, plain_tables=plain_tables))
     return BoardReport(master.name, out, tuple(reviews), public, findings, accepted=bool(findings))
 
 
-def _paper(master: Master, register: Register, parts: list[ReviewPart], today: date, note: str,
-           **options: bool) -> BoardPaper:
-    """What the report shows beyond the summaries: the settings, the plan's gaps, the held updates, movement."""
+def _paper(master: Master, register: Register, parts: list[ReviewPart], updates: Sequence[UpdateRecord], today: date,
+           note: str, **options: bool) -> BoardPaper:
+    """What the report shows beyond the summaries: the settings, the plan's gaps, the held updates, movement,
+    the ratings by round of the reviews reported on and the agencies to escalate."""
     reviews = {part.review for part in parts}
+    reported = Register(register.index, [a for a in register if a.review in reviews], register.agencies)
+    updates = [u for u in updates if u.review.strip() in reviews]
     audit, returns = master.read_audit(), master.read_returns()
     since = parts[0].summary.since if parts else None
     return BoardPaper(
@@ -113,7 +123,7 @@ def _paper(master: Master, register: Register, parts: list[ReviewPart], today: d
         findings=tuple(f for f in validate(register, today) if f.review in reviews),
         held=tuple(h for h in held_updates(master.read_ledger().entries) if h.review in reviews),
         returns=returns_matrix(register.agency_names(), returns, today),
-        moves=moves(register.index, audit, since), **options)
+        moves=moves(register.index, audit, since), history=history(reported, updates, returns), **options)
 
 
 def _list_findings(master: Master, findings: tuple[PersonalData, ...]) -> None:

@@ -13,12 +13,17 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Sequence
 
-from ..core.consolidate import Lookups, ReturnOutcome, consolidate_return, locked_values, rejected
+from ..core.consolidate import ROW_HELD, Lookups, ReturnOutcome, consolidate_return, locked_values, rejected
 from ..core.errors import InputError, RagbookError
-from ..core.ledger import LedgerEntry
+from ..core.decisions import not_accepted_for
+from ..core.ledger import Ledger, LedgerEntry
+from ..core.model import Action, Agency, Register
+from ..core.ratings import RatingIndex
 from ..core.records import ReturnRecord, ReturnStatus
 from ..core.returns import Identity, ReturnSpec
 from ..core.sheets import AGENCIES
+from .decisions import rewrite_held
+from .plan import ValidationReport, plan_findings, validate_master
 from .ports import Master, Plans, ReturnFiles
 
 MAX_NOTES = 2000
@@ -46,6 +51,7 @@ class IssueReport:
     encrypted: bool = False
     plan_name: str = ""  # how the returns and their emails name the plan
     signature: tuple[str, ...] = ()  # the lines that sign the emails
+    warnings: tuple[str, ...] = ()  # what must be said before the returns go out (error-level findings)
 
     @property
     def files(self) -> list[Path]:
@@ -60,10 +66,21 @@ class ConsolidationReport:
     notes: tuple[str, ...] = ()
     summary_refreshed: bool = False
     recorded: bool = False  # whether anything was written to the master
+    validation: ValidationReport | None = None  # the re-validation after a consolidation that recorded something
 
     @property
     def has_problems(self) -> bool:
         return any(o.has_problems for o in self.outcomes)
+
+    @property
+    def updates(self) -> int:
+        """The updates put on record on the Updates sheet."""
+        return sum(len(o.updates) for o in self.outcomes)
+
+    @property
+    def held(self) -> int:
+        """The updates held back for review (on the Held Updates sheet)."""
+        return sum(r.state == ROW_HELD for o in self.outcomes for r in o.rows)
 
     @property
     def changes(self) -> int:
@@ -74,15 +91,21 @@ class ConsolidationReport:
 def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies: Sequence[str] | None = None,
                   due: date | None = None, password: str | None = None, eml: bool = False,
                   today: date | None = None) -> IssueReport:
-    """Write one return per agency into ``out_dir`` and record them in the ledger and on the Returns sheet."""
+    """Write one return per agency into ``out_dir`` and record them in the ledger and on the Returns sheet.
+
+    Without ``agencies``, the agencies In This Round on the Agencies sheet (a name given is sent a return
+    whatever that column says); without ``due``, the Round sheet's due date, else the end of the quarter.
+    """
     register = master.read_register()
     known = {a.name.casefold(): a for a in register.agencies}
     issued = today or date.today()
+    round_settings = master.read_round()
+    due = due or round_settings.due_date(issued)
     if not known:
         return IssueReport(master.name, 0, issued, due, (), (
             f"the {AGENCIES} sheet lists no agencies, so there is no one to send returns to; add the "
             f"agencies and their lead actions first",))
-    chosen = list(register.agencies)
+    notes: list[str] = []
     if agencies:
         unknown = [name for name in agencies if name.casefold() not in known]
         if unknown:
@@ -90,15 +113,20 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
                              f"sheet (it lists {', '.join(a.name for a in register.agencies)}).")
         wanted = {name.casefold() for name in agencies}
         chosen = [a for a in register.agencies if a.name.casefold() in wanted]
+    else:
+        chosen = [a for a in register.agencies if a.in_round]
+        left_out = [a.name for a in register.agencies if not a.in_round]
+        if left_out:
+            one = len(left_out) == 1
+            notes.append(f"{', '.join(left_out)} {'is' if one else 'are'} not in this round (In This Round is No on "
+                         f"the {AGENCIES} sheet), so {'it was' if one else 'they were'} sent no return")
+    warnings = finding_warnings(master, register, round_settings.validate_as_at or issued)
     files.prepare_folder(out_dir)
     ledger = master.read_ledger()
     ledger.ensure_secret()
     round_ = ledger.last_round + 1
-    settings = master.read_settings()
-    plan_name = settings.plan_label([a.review for a in register.actions], Path(master.name).name)
-    signature = tuple(settings.signature())
+    sending = Sending.of(master, register, files, out_dir, password, eml)
     written: list[IssuedReturn] = []
-    notes: list[str] = []
     new_entries: list[LedgerEntry] = []
     try:
         for agency in chosen:
@@ -107,33 +135,82 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
                 notes.append(f"{agency.name} leads no actions, so it was sent no return")
                 continue
             identity = Identity(ledger.return_id(round_, agency.name), agency.name, round_, issued)
-            path = out_dir / f"{identity.return_id}.xlsx"
-            files.write(ReturnSpec(identity, due, actions, register.index, plan_name, settings.return_contact),
-                        path, ledger.secret, password)
-            draft = None
-            if eml:
-                if not agency.email:
-                    notes.append(f"{agency.name} has no email address on the {AGENCIES} sheet; its draft has "
-                                 f"no recipient")
-                draft = files.write_draft(path, agency, plan_name, due, bool(password), signature)
-            written.append(IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
-                                        agency.contact))
-            new_entries += [
-                LedgerEntry(identity.return_id, round_, agency.name, issued, due, a.review, a.ref, position,
-                            ledger.row_hash(locked_values(a)))
-                for position, a in enumerate(actions, start=1)
-            ]
+            item, entries = sending.send(ledger, agency, identity, due, actions,
+                                         not_accepted_for(ledger, agency.name), notes)
+            written.append(item)
+            new_entries += entries
     except OSError as exc:
         remove_issued(files, written)
         raise InputError(f"{out_dir}: a return could not be written ({exc.strerror or exc}); nothing was issued.") from None
     if not written:
-        return IssueReport(master.name, 0, issued, due, (), tuple(notes), bool(password))
+        return IssueReport(master.name, 0, issued, due, (), tuple(notes), bool(password), warnings=warnings)
     ledger.entries += new_entries
     master.write_ledger(ledger)
     master.write_returns(master.read_returns() + [
         ReturnRecord(r.return_id, r.agency, issued, due, None, ReturnStatus.PENDING, r.path.name) for r in written])
-    return IssueReport(master.name, round_, issued, due, tuple(written), tuple(notes), bool(password), plan_name,
-                       signature)
+    return IssueReport(master.name, round_, issued, due, tuple(written), tuple(notes), bool(password),
+                       sending.plan_name, sending.signature, warnings)
+
+
+@dataclass(frozen=True)
+class Sending:
+    """How the returns of one issue (or re-issue) are written: where, how named and signed, with what password."""
+
+    files: ReturnFiles
+    out_dir: Path
+    index: RatingIndex
+    plan_name: str
+    contact: str
+    signature: tuple[str, ...]
+    password: str | None
+    eml: bool
+
+    @classmethod
+    def of(cls, master: Master, register: Register, files: ReturnFiles, out_dir: Path, password: str | None,
+           eml: bool) -> Sending:
+        settings = master.read_settings()
+        plan_name = settings.plan_label([a.review for a in register.actions], Path(master.name).name)
+        return cls(files, out_dir, register.index, plan_name, settings.return_contact, tuple(settings.signature()),
+                   password, eml)
+
+    def send(self, ledger: Ledger, agency: Agency, identity: Identity, due: date | None,
+             actions: tuple[Action, ...], not_accepted: Sequence[tuple[str, str, str]],
+             notes: list[str]) -> tuple[IssuedReturn, list[LedgerEntry]]:
+        """Write one agency's return (and its email draft); the ledger entries that record it as issued."""
+        path = self.out_dir / f"{identity.return_id}.xlsx"
+        self.files.write(ReturnSpec(identity, due, actions, self.index, self.plan_name, self.contact,
+                                    tuple(not_accepted)), path, ledger.secret, self.password)
+        draft = None
+        if self.eml:
+            if not agency.email:
+                notes.append(f"{agency.name} has no email address on the {AGENCIES} sheet; its draft has no "
+                             f"recipient")
+            try:
+                draft = self.files.write_draft(path, agency, self.plan_name, due, bool(self.password),
+                                               self.signature)
+            except OSError:
+                self.files.remove([path])  # the caller removes only what it was handed back
+                raise
+        entries = [LedgerEntry(identity.return_id, identity.round, agency.name, identity.issued, due, a.review,
+                               a.ref, position, ledger.row_hash(locked_values(a)))
+                   for position, a in enumerate(actions, start=1)]
+        return IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
+                            agency.contact), entries
+
+
+def finding_warnings(master: Master, register: Register, as_at: date) -> tuple[str, ...]:
+    """What Issue returns says when the plan still has error-level findings: those the Exceptions sheet lists
+    (validation last wrote it), and those validating now finds, so a sheet left stale cannot hide an error."""
+    listed = sum(f.is_error for f in master.read_findings())
+    found = sum(f.is_error for f in plan_findings(register, as_at))
+    if not listed and not found:
+        return ()
+    if listed == found:
+        return (f"the plan still has {found} error-level findings (on the Exceptions sheet); the returns carry "
+                f"the actions as they stand, errors included",)
+    return (f"the plan has {found} error-level findings as it stands (the Exceptions sheet lists {listed}: "
+            f"press Validate to bring it up to date); the returns carry the actions as they stand, errors "
+            f"included",)
 
 
 def remove_issued(files: ReturnFiles, written: Sequence[IssuedReturn]) -> None:
@@ -155,7 +232,9 @@ def issue_plan(plans: Plans, files: ReturnFiles, out_dir: Path, **options) -> Is
 # ---------------------------------------------------------------------------- consolidate
 def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path], *, password: str | None = None,
                         today: date | None = None) -> ConsolidationReport:
-    """Check every return and apply what is valid; every change goes to the Audit Log."""
+    """Check every return and apply what is valid; every change goes to the Audit Log, every update applied to
+    the Updates sheet, every update held to the Held Updates sheet. Once anything was recorded the plan is
+    validated again, so the Exceptions sheet and the Register's notes are never those of the plan before."""
     found = files.find(paths)
     if not found:
         pending = [f"{r.return_id} ({r.agency})" for r in master.read_returns() if r.is_pending]
@@ -187,13 +266,19 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
     if audit:
         master.append_audit(audit)
         recorded = True
+    updates = [update for outcome in outcomes for update in outcome.updates]
+    if updates:
+        master.append_updates(updates)
+        recorded = True
+    recorded = rewrite_held(master, ledger) or recorded
     records = master.read_returns()
     updated = _returns_after(records, outcomes, when.date())
     if updated != records:
         master.write_returns(updated)
         recorded = True
     pending = [f"{r.return_id} ({r.agency})" for r in updated if r.is_pending]
-    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded)
+    validation = validate_master(master, today) if recorded else None
+    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded, validation=validation)
 
 
 def _returns_after(records: list[ReturnRecord], outcomes: Sequence[ReturnOutcome], received: date) -> list[ReturnRecord]:

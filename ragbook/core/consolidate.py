@@ -9,6 +9,11 @@ returns in any order, or twice, gives the same register.
 
 Nothing is applied blindly: a row whose master content changed since the return was issued (other than by
 consolidation itself), a row that no longer exists, and a Blue claimed without evidence are held for review.
+A person decides each held update on the Held Updates sheet (``core.decisions``); what they decided stays
+decided when the same return is consolidated again.
+
+Every submission that becomes applied is put on record once, as an ``UpdateRecord`` for the Updates sheet:
+the register shows the current position, the Updates sheet how it got there.
 """
 
 from __future__ import annotations
@@ -21,13 +26,19 @@ from collections.abc import Mapping, Sequence
 from .limits import CELL_TEXT_MAX, shorten
 from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
 from .model import Action, Register
-from .ratings import COMPLETE, role_code
-from .records import AuditEntry, ReturnStatus
+from .ratings import COMPLETE, role_code, worst
+from .records import AuditEntry, ReturnStatus, UpdateRecord
 from .returns import (ReturnContent, ReturnRejected, RowCheck, RowMatch, check_identity, check_inputs,
                       match_rows)
 from .rules import FIELD_LABELS
 
 INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
+SUBMITTED_FIELDS = INPUT_FIELDS + ("updated_by",)  # what an agency submits for one action
+
+# How the ledger's Note of an entry a person decided on the Held Updates sheet begins (``core.decisions``).
+ACCEPTED_ON_REVIEW = "accepted on review by "
+REJECTED_ON_REVIEW = "rejected on review by "
+CONSOLIDATION = "consolidation"  # the Updates sheet's Accepted of an update consolidation applied
 
 
 class RowState(StrEnum):
@@ -62,6 +73,7 @@ class ReturnOutcome:
     warnings: tuple[str, ...] = ()
     rows: tuple[RowOutcome, ...] = ()
     audit: tuple[AuditEntry, ...] = ()
+    updates: tuple[UpdateRecord, ...] = ()  # the submissions this return put on record (the Updates sheet)
 
     @property
     def has_problems(self) -> bool:
@@ -149,6 +161,7 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         warnings.append("its rows were put in a different order; each was matched to its action by review and ref")
     updated: list[LedgerEntry] = []
     audit: list[AuditEntry] = []
+    updates: list[UpdateRecord] = []
     positions, applied = lookups.positions, lookups.applied
     filled = False
     for entry, row in match.matched:
@@ -164,6 +177,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
             warnings.append(outcome.message)
         if new_entry is not None:
             updated.append(new_entry)
+            if newly_applied(entry, new_entry):
+                updates.append(update_record(new_entry, when, CONSOLIDATION))
         audit += changes
     for entry in match.missing:
         message = (f"action {entry.review} {entry.ref} is missing from the return (a deleted row); it was not "
@@ -183,7 +198,26 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     status = ReturnStatus.RECEIVED if not reasons else (
         ReturnStatus.PARTLY_ACCEPTED if accepted else ReturnStatus.REJECTED)
     return ReturnOutcome(content.path, first.return_id, first.agency, status, tuple(reasons), tuple(warnings),
-                         tuple(outcomes), tuple(audit))
+                         tuple(outcomes), tuple(audit), tuple(updates))
+
+
+def submitted(entry: LedgerEntry) -> tuple[object, ...]:
+    """What the agency submitted for the entry's action, field by field (blank where it left a cell blank)."""
+    return tuple(getattr(entry, name) for name in SUBMITTED_FIELDS)
+
+
+def newly_applied(before: LedgerEntry, after: LedgerEntry) -> bool:
+    """Whether ``after`` applies a submission that is not yet on record: applied, not blank, and not the very
+    submission ``before`` already applied (the same file consolidated again, or an identical second copy)."""
+    if after.state != APPLIED or not any(after.submitted(name) is not None for name in SUBMITTED_FIELDS):
+        return False
+    return not (before.state == APPLIED and submitted(before) == submitted(after))
+
+
+def update_record(entry: LedgerEntry, when: datetime, accepted: str) -> UpdateRecord:
+    """The Updates sheet's line for an applied entry: the fields as the agency submitted them, not as merged."""
+    return UpdateRecord(when, entry.round, entry.return_id, entry.agency, entry.review, entry.ref, entry.rag,
+                        entry.progress, entry.evidence, entry.revised_date, entry.updated_by, accepted)
 
 
 def _relabelled(entries: Sequence[LedgerEntry], match: RowMatch, ledger: Ledger) -> str:
@@ -221,13 +255,21 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
         return RowOutcome(entry.review, entry.ref, row.number, state, message)
 
     already = entry.state == APPLIED
+    reviewed = entry.note.startswith((ACCEPTED_ON_REVIEW, REJECTED_ON_REVIEW))
     if check.submission is None:
         message = f"row {row.number} (action {label}): " + "; ".join(check.errors)
-        # A broken copy of a return already applied must not undo what the good copy did.
-        return outcome(ROW_REJECTED, message), None if already else with_state(entry, REJECTED, note=message), []
+        # A broken copy of a return already applied (or decided on review) must not undo what was done with it.
+        kept = None if already or reviewed else with_state(entry, REJECTED, note=message)
+        return outcome(ROW_REJECTED, message), kept, []
     submission = check.submission
     fields = dict(rag=submission.rag, progress=submission.progress, evidence=submission.evidence,
                   revised_date=submission.revised_date, updated_by=submission.updated_by)
+    if reviewed and tuple(fields[name] for name in SUBMITTED_FIELDS) == submitted(entry):
+        # A person decided this very update on the Held Updates sheet: consolidating its file again keeps that.
+        if entry.state == REJECTED:
+            message = f"row {row.number}: the update of action {label} was {entry.note}"
+            return outcome(ROW_REJECTED, message), None, []
+        return outcome(ROW_UNCHANGED), None, []
     def held(message: str) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
         # A copy of a return already applied that now cannot be applied leaves the ledger as the good copy left it.
         kept = None if already else with_state(entry, HELD, note=message, received=when, **fields)
@@ -252,25 +294,45 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
         return outcome(ROW_UNCHANGED), keep, []
 
     new_entry = with_state(entry, APPLIED, received=entry.received if already else when, note="", **fields)
-    others = [e for e in applied_before if e.return_id != entry.return_id]
-    applied = others + [new_entry]
-    recomputed = merged_fields(register, applied, [f for f in INPUT_FIELDS if new_entry.submitted(f) is not None])
+    done = apply_submission(register, ledger, new_entry, position, applied_before, when)
+    note = ""
+    if done.superseded:
+        note = (f"row {row.number}: a newer return was already applied to action {label}, so its "
+                f"{', '.join(FIELD_LABELS[f] for f in done.superseded)} was kept")
+    return outcome(ROW_APPLIED if done.audit else ROW_UNCHANGED, note), done.entry, list(done.audit)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One submission applied to its action: the ledger entry as applied (with the row's new hash), the Audit
+    Log's entries of what changed, and the fields a newer round's update kept as they were."""
+
+    entry: LedgerEntry
+    audit: tuple[AuditEntry, ...]
+    superseded: tuple[str, ...]
+
+
+def apply_submission(register: Register, ledger: Ledger, entry: LedgerEntry, position: int,
+                     applied_before: Sequence[LedgerEntry], when: datetime) -> Applied:
+    """Apply ``entry`` (applied, carrying the agency's submission) to the action at ``position``, in place.
+
+    The action's fields are worked out again from every applied submission for it (``merged_fields``), so an
+    update consolidated and an update accepted on review are merged by the same rule. ``applied_before`` are
+    the action's applied entries so far; an earlier copy of the same return among them is replaced.
+    """
+    action = register.actions[position]
+    applied = [e for e in applied_before if e.return_id != entry.return_id] + [entry]
+    recomputed = merged_fields(register, applied, [f for f in INPUT_FIELDS if entry.submitted(f) is not None])
     new_action = replace(action, **recomputed)
-    changes = [(name, old, new) for name, old, new in new_action.changes_from(action)]
-    superseded = [f for f in INPUT_FIELDS if new_entry.submitted(f) is not None
-                  and new_entry.round < max(e.round for e in applied if e.submitted(f) is not None)]
+    changes = new_action.changes_from(action)
+    superseded = tuple(f for f in INPUT_FIELDS if entry.submitted(f) is not None
+                       and entry.round < max(e.round for e in applied if e.submitted(f) is not None))
     if changes:
         new_action = replace(new_action, last_updated=when)
         register.actions[position] = new_action
-    new_entry = replace(new_entry, applied_hash=ledger.row_hash(locked_values(new_action)))
-    source = entry.return_id
-    audit = [AuditEntry(when, source, entry.agency, entry.review, entry.ref, FIELD_LABELS[name], old, new)
-             for name, old, new in changes]
-    note = ""
-    if superseded:
-        note = (f"row {row.number}: a newer return was already applied to action {label}, so its "
-                f"{', '.join(FIELD_LABELS[f] for f in superseded)} was kept")
-    return outcome(ROW_APPLIED if changes else ROW_UNCHANGED, note), new_entry, audit
+    audit = tuple(AuditEntry(when, entry.return_id, entry.agency, entry.review, entry.ref, FIELD_LABELS[name], old,
+                             new) for name, old, new in changes)
+    return Applied(replace(entry, applied_hash=ledger.row_hash(locked_values(new_action))), audit, superseded)
 
 
 def locked_values(action: Action) -> tuple[object, ...]:
@@ -298,7 +360,7 @@ def merged_fields(register: Register, applied: Sequence[LedgerEntry], names: Seq
 
 def _combine(register: Register, name: str, winners: Sequence[LedgerEntry]) -> object:
     if name == "rag":
-        return max((e.rag for e in winners), key=register.index.order)
+        return worst(register.index, (e.rag for e in winners))
     if name == "revised_date":
         return max(e.revised_date for e in winners)
     texts = {e.agency: str(e.submitted(name)) for e in winners}

@@ -46,3 +46,14 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
     except ValueError:  # 31/02/2026 and the like: not a real date
         return None, None
     return None, None
+
+
+def as_date(value: object) -> date | None:
+    """A cell's value as a date: a date (or the day of a datetime), text read as ``parse_date`` reads it, else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)[0]
+    return None

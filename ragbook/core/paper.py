@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
+from .history import NO_HISTORY, History, concerning
 from .ledger import HELD, LedgerEntry
 from .model import Action, Register
-from .ratings import COMPLETE, DELAYED, FAILING, ON_TRACK, RatingIndex, role_code
+from .ratings import COMPLETE, DELAYED, FAILING, RatingIndex, rank, role_code
 from .records import Finding, Severity
 from .settings import Settings
 from .summary import UNRATED, ReturnsLine, ReviewPart, as_date
@@ -68,6 +69,7 @@ class BoardPaper:
     held: tuple[HeldUpdate, ...] = ()
     returns: tuple[ReturnsLine, ...] = ()
     moves: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (review, ref) -> (old, new)
+    history: History = NO_HISTORY  # the reported reviews' ratings by round, and the agencies to escalate
     annual: bool = False
     plain_tables: bool = False
 
@@ -85,14 +87,6 @@ def _ref_order(ref: str) -> tuple:
 
 
 # ---------------------------------------------------------------------------- ratings as words
-def _rank(index: RatingIndex, code: str) -> int:
-    """Best first: complete, on track, delayed, failing (by role), other ratings in the index's order, unrated."""
-    roles = [role_code(index, role) for role in (COMPLETE, ON_TRACK, DELAYED, FAILING)]
-    if code and code in roles:
-        return roles.index(code)
-    return 4 + index.order(code or None)
-
-
 def direction(index: RatingIndex, old: str, new: str) -> str:
     """How an action's rating moved this round, in words; "" when it did not."""
     if old == new:
@@ -102,7 +96,7 @@ def direction(index: RatingIndex, old: str, new: str) -> str:
         return f"newly rated (was {UNRATED})"
     if not new:
         return f"rating removed (was {was})"
-    better = _rank(index, new) < _rank(index, old)
+    better = rank(index, new) < rank(index, old)
     return f"{'better' if better else 'worse'} (was {was})"
 
 
@@ -170,6 +164,21 @@ def exceptions(part: ReviewPart, paper: BoardPaper) -> list[ExceptionItem]:
     return sorted(items, key=lambda i: (i.rank, -late.get(i.ref, 0), _ref_order(i.ref)))
 
 
+def round_note(history: History) -> str:
+    """What the table of ratings by round leaves out, in words ("" when it lists every action with updates)."""
+    left = history.omitted
+    if not left:
+        return ""
+    labels = " or ".join(history.index[code].label for code in concerning(history.index))
+    if not history.listed:
+        if left == 1:
+            return f"The only action with updates neither moved nor stands {labels}." if labels else \
+                "The only action with updates did not move."
+        return f"None of the {left} actions with updates moved" + (f" or stands {labels}." if labels else ".")
+    why = f"neither moved nor {'stands' if left == 1 else 'stand'} {labels}" if labels else "did not move"
+    return f"Not listed: {plural(left, 'other action')} with updates, which {why}."
+
+
 def plan_warnings(findings: Sequence[Finding]) -> list[Finding]:
     """The findings that make the printed plan wrong: every error, and actions garbled by extraction."""
     wanted = [f for f in findings if f.severity == Severity.ERROR or f.rule in WARNED_RULES]
@@ -217,6 +226,10 @@ def asks(paper: BoardPaper, items: Sequence[ExceptionItem], warnings: Sequence[F
     if waiting:
         result.append(f"note that {listing(waiting)} {'has' if len(waiting) == 1 else 'have'} not yet sent "
                       f"{'its return' if len(waiting) == 1 else 'their returns'}.")
+    silent = sorted({e.agency for e in paper.history.escalate}, key=str.casefold)
+    if silent:
+        result.append(f"agree how to escalate with {listing(silent)}: chased twice or more and still no return "
+                      f"(see 'Agencies chased twice or more').")
     if warnings:
         refs = sorted({f.ref or "(no ref)" for f in warnings}, key=_ref_order)
         result.append(f"ask the business unit to correct the {plural(len(refs), 'action')} the plan cannot show "

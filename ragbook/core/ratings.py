@@ -13,7 +13,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .limits import CODE_FORBIDDEN
 
@@ -217,3 +219,24 @@ def role_code(index: RatingIndex, role: str) -> str | None:
         if rating.label.strip().lower() == role.lower():
             return rating.code
     return None
+
+
+def rank(index: RatingIndex, code: str | None) -> int:
+    """How good a rating is, best first: complete, on track, delayed, failing (by role, so an index listed Red
+    first still reads Red as the worst), then other ratings in the index's order, then blank or unknown.
+
+    The one rule for "better" and "worse": the direction of travel, and the worst of several agencies' ratings
+    of a shared action, both use it."""
+    return _ranks(index).get(code or "", 4 + len(index.ratings))
+
+
+@lru_cache(maxsize=16)
+def _ranks(index: RatingIndex) -> dict[str, int]:
+    """Each code's ``rank``, worked out once per index (a summary of 20,000 actions asks many times)."""
+    roles = [role_code(index, role) for role in (COMPLETE, ON_TRACK, DELAYED, FAILING)]
+    return {code: roles.index(code) if code in roles else 4 + index.order(code) for code in index.codes}
+
+
+def worst(index: RatingIndex, codes: Iterable[str]) -> str:
+    """The worst of several ratings (the rating of an action that several agencies rated in one round)."""
+    return max(codes, key=lambda code: rank(index, code))

@@ -286,3 +286,6 @@ class ReturnSpec:
     index: RatingIndex
     plan_name: str
     contact: str = ""
+    # (review, ref, reason) of the agency's updates from its last return that were rejected on review
+    # (``core.decisions.not_accepted_for``); the Instructions sheet lists them.
+    not_accepted: tuple[tuple[str, str, str], ...] = ()

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
-from .dates import parse_date
+from .dates import as_date
+from .history import NO_HISTORY, History, history
 from .model import Action, Register, is_all_agencies
 from .ratings import COMPLETE, RatingIndex, role_code
-from .records import AuditEntry, ReturnRecord
+from .records import AuditEntry, ReturnRecord, UpdateRecord
 from .settings import DEFAULT_SETTINGS, Settings
 
 UNRATED = "Unrated"
@@ -101,6 +102,7 @@ class Summary:
     slippage: tuple[Slippage, ...]
     returns: tuple[ReturnsLine, ...]
     settings: Settings = DEFAULT_SETTINGS  # whose plan it is (the Settings sheet): the titles name them
+    history: History = NO_HISTORY  # ratings by round (the Updates sheet) and the agencies to escalate
 
     @property
     def buckets(self) -> tuple[str, ...]:
@@ -166,16 +168,6 @@ def by_agency(register: Register) -> tuple[Tally, ...]:
 
 
 # ---------------------------------------------------------------------------- overdue
-def as_date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return parse_date(value)[0]
-    return None
-
-
 def due_date(action: Action) -> date | None:
     return as_date(action.revised_date) or as_date(action.target_date)
 
@@ -311,11 +303,13 @@ class ReviewPart:
 # ---------------------------------------------------------------------------- all of it
 def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence[ReturnRecord],
               today: date, since: date | None = None, review: str | None = None,
-              settings: Settings = DEFAULT_SETTINGS) -> Summary:
-    """The whole summary; with ``review``, of that review's actions only (the board report's per-review part)."""
+              settings: Settings = DEFAULT_SETTINGS, updates: Sequence[UpdateRecord] = ()) -> Summary:
+    """The whole summary; with ``review``, of that review's actions only (the board report's per-review part,
+    which leaves the returns, and the agencies to escalate, to the whole paper)."""
     if review is not None:
         register = Register(register.index, [a for a in register if a.review == review], register.agencies)
         audit = [entry for entry in audit if _text(entry.review) == review]
+        updates = [update for update in updates if update.review.strip() == review]
     return Summary(
         index=register.index, today=today, since=since, actions=len(register),
         overall=tally(register.index, "All actions", register), by_review=by_review(register),
@@ -323,7 +317,7 @@ def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence
         overdue=overdue(register, today), movement=movement(register.index, audit, since),
         slippage=slippage(register, audit),
         returns=returns_matrix(register.agency_names(), returns, today) if review is None else (),
-        settings=settings,
+        settings=settings, history=history(register, updates, returns if review is None else ()),
     )
 
 

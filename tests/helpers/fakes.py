@@ -6,8 +6,8 @@ written and the cells noted by validation. ``FakePlans`` is the unit of work ove
 each block works on a copy, and only a block that ends without an exception replaces the stored master (and
 counts as a save), as ``FilePlans`` saves the file only when the use case succeeded.
 
-``FakeSources`` hands out plans to import, ``FakeReturnFiles`` keeps the returns written and hands back the
-returns agencies sent, and ``FakeReportWriter`` keeps the board reports written.
+``FakeSources`` hands out plans to import, ``FakeReturnFiles`` keeps the returns (and reminders) written and
+hands back the returns agencies sent, and ``FakeReportWriter`` keeps the board reports written.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from ragbook.core.chase import Reminder
 from ragbook.core.consolidate import locked_values
 from ragbook.core.errors import InputError
 from ragbook.core.ledger import Ledger
@@ -214,14 +215,24 @@ class WrittenReturn:
     password: str | None
 
 
+@dataclass
+class SentReminder:
+    reminder: Reminder
+    plan_name: str
+    signature: tuple[str, ...]
+
+
 class FakeReturnFiles:
     """A ``ports.ReturnFiles`` keeping each return written (its ``ReturnSpec``) and handing back, as read, the
     ``ReturnContent`` put in ``arrived`` (or raising the exception put there)."""
 
-    def __init__(self, *, fail_on_write: int | None = None) -> None:
+    def __init__(self, *, fail_on_write: int | None = None, fail_on_chase: int | None = None) -> None:
         self.folders: list[Path] = []
         self.written: dict[Path, WrittenReturn] = {}
         self.drafts: dict[Path, tuple[Path, Agency, str, date | None, bool]] = {}
+        self.reminders: dict[Path, SentReminder] = {}  # the reminder drafts written, by path
+        self.fail_on_chase = fail_on_chase  # the n-th reminder (1-based) raises OSError
+        self._chase_writes = 0
         self.removed: list[Path] = []
         self.arrived: dict[Path, ReturnContent | Exception] = {}
         self.fail_on_write = fail_on_write  # the n-th write (1-based) raises OSError, as a full disk would
@@ -242,11 +253,20 @@ class FakeReturnFiles:
         self.drafts[draft] = (return_path, agency, plan_name, due, encrypted)
         return draft
 
+    def write_chase(self, folder: Path, reminder: Reminder, plan_name: str, signature: Sequence[str] = ()) -> Path:
+        self._chase_writes += 1
+        if self._chase_writes == self.fail_on_chase:
+            raise OSError(28, "No space left on device")
+        path = folder / f"{reminder.return_id}-reminder-{reminder.today:%Y%m%d}.eml"
+        self.reminders[path] = SentReminder(reminder, plan_name, tuple(signature))
+        return path
+
     def remove(self, paths: Iterable[Path]) -> None:
         for path in paths:
             self.removed.append(path)
             self.written.pop(path, None)
             self.drafts.pop(path, None)
+            self.reminders.pop(path, None)
 
     def find(self, paths: Sequence[Path]) -> list[Path]:
         found: list[Path] = []

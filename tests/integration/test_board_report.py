@@ -8,6 +8,7 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -19,6 +20,7 @@ from ragbook.core.model import Action, Register
 from ragbook.core.settings import Settings
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.io.plans import FilePlans
+from tests.helpers.history import build_two_rounds
 from tests.helpers.large import AGENCIES, large_action
 from tests.helpers.returns import fill_return
 from tests.helpers.reporting import (A, C, EXCEPTION_HEADERS, REPORT_HEADERS, TODAY, action_table, body_order,
@@ -259,3 +261,68 @@ def test_a_row_taller_than_a_page_is_cut_into_rows_that_repeat_its_ref(history_p
     rows = [tr for tr in table._tbl.tr_lst[1:] if tr.tc_lst[0].xpath("string(.)").startswith("3.1")]
     assert "".join(tr.tc_lst[5].xpath("string(.)") for tr in rows).replace(" ", "") == long_progress.replace(" ", "")
     assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+
+
+# ---------------------------------------------------------------------------- ratings by round
+@pytest.fixture(scope="module")
+def two_rounds_master(tmp_path_factory):
+    return build_two_rounds(tmp_path_factory.mktemp("two-rounds"))
+
+
+def rounds_report(plan, tmp_path):
+    out = tmp_path / "board-report.docx"
+    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--today", "01/06/2021"])
+    assert result.exit_code == 0, result.output
+    return Document(str(out))
+
+
+def test_the_ratings_by_round_section_charts_each_round_and_lists_what_moved_worst_first(two_rounds_master,
+                                                                                         tmp_path):
+    document = rounds_report(two_rounds_master, tmp_path)
+    order = body_order(document)
+    start = order.index("6. Ratings by round")
+    assert order[start + 1].startswith("Each action's rating in each round of returns")
+    assert order[start + 3:start + 6] == [
+        "Ratings by round: R1: 1 Blue, 1 Green, 2 Amber; R2: 1 Blue, 1 Green, 1 Amber, 1 Red.", "[table: Ref]",
+        "Not listed: 1 other action with updates, which neither moved nor stands Red or Amber."]
+    table = table_with(document, ["Ref", "Lead", "Direction", "R1", "R2"])
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert rows == [["4.2", "Children's Social Care; Police; Health; Education", "worse", "Amber", "Red"],
+                    ["5.2", "Police", "worse", "Green", "Amber"], ["5.4", "Health", "improved", "Amber", "Green"]]
+    assert [shading(cell._tc) for cell in table.rows[1].cells[3:]] == ["FFC000", "C00000"]  # the word and its colour
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_the_round_chart_has_a_column_per_round_and_says_itself_in_words(two_rounds_master, tmp_path):
+    document = rounds_report(two_rounds_master, tmp_path)
+    charts = [ET.fromstring(rel.target_part.blob) for rel in document.part.rels.values()
+              if rel.reltype.endswith("/chart")]
+    (chart,) = [c for c in charts if "Ratings by round" in "".join(t.text or "" for t in c.iter(f"{A}t"))]
+    series = [(s.find(f"{C}tx//{C}v").text, s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val"),
+               [int(float(v.text)) for v in s.findall(f"{C}val//{C}pt/{C}v")]) for s in chart.iter(f"{C}ser")]
+    assert series == [("Blue", "0070C0", [1, 1]), ("Green", "00B050", [1, 1]), ("Amber", "FFC000", [2, 1]),
+                      ("Red", "C00000", [0, 1])]
+    assert [v.text for v in next(chart.iter(f"{C}cat")).iter(f"{C}v")] == ["R1", "R2"]
+    described = [p.get("descr") for p in document.element.body.iter(qn("wp:docPr"))]
+    assert any(d.startswith("Chart of the ratings by round") and "R2: 1 Blue, 1 Green, 1 Amber, 1 Red" in d
+               for d in described)
+
+
+def test_agencies_chased_twice_are_listed_under_the_returns_and_the_board_is_asked_to_escalate(two_rounds_master,
+                                                                                             tmp_path):
+    document = rounds_report(two_rounds_master, tmp_path)
+    order = body_order(document)
+    assert order.index("Agencies chased twice or more (escalate)") > order.index("7. Returns from agencies this round")
+    table = table_with(document, ["Agency", "Return", "Due", "Chases", "Last chased", "Past due by"])
+    ((agency, return_id, due, chases, chased, late),) = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert (agency, due, chases, chased, late) == ("Education", "02/05/2021", "2", "20/05/2021", "30 days")
+    assert return_id.startswith("R002-Education")
+    asks = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert "agree how to escalate with Education: chased twice or more and still no return (see 'Agencies chased " \
+           "twice or more')." in asks
+
+
+def test_a_plan_without_updates_has_no_ratings_by_round_section(history_plan, tmp_path):
+    order = body_order(report(history_plan, tmp_path))
+    assert not any("Ratings by round" in line for line in order)
+    assert "Agencies chased twice or more (escalate)" not in order

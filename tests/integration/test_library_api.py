@@ -1,7 +1,7 @@
 """The library API analysts use: ``ragbook.open_plan`` and its read-only views, with pandas frames.
 
 The master is built here by the commands (new, assign leads, validate, issue, consolidate two filled-in
-returns) and one hand-written Audit Log entry; every view is checked against the sheet as openpyxl reads it.
+returns, then a third whose Blue without evidence is held) and one hand-written Audit Log entry; every view is checked against the sheet as openpyxl reads it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ POLICE = {
 HEALTH = {
     "5.4": {"Evidence": "Training register, Q3", "Updated By": "Designated Nurse"},
 }
+SOCIAL_CARE = {"3.3": {"New Rating": "B", "Updated By": "Head of Service"}}  # Blue without evidence: held
 HAND_WRITTEN = AuditEntry(datetime(2026, 2, 3, 9, 30), "edited by hand", "", "SCR Sam and Kyle", "1.1", "RAG", "B", "G")
 
 
@@ -65,6 +66,9 @@ def master(tmp_path_factory) -> Path:
     fill(paths["Health"], HEALTH)
     result = commands.consolidate_plan(plan, [paths["Police"], paths["Health"]], today=CONSOLIDATED)
     assert not result.has_problems and result.changes > 0
+    fill(paths["Children's Social Care"], SOCIAL_CARE)
+    held = commands.consolidate_plan(plan, [paths["Children's Social Care"]], today=CONSOLIDATED)
+    assert held.held == 1 and held.updates == 0
     with FilePlans(plan).editing() as workbook:
         workbook.append_audit([HAND_WRITTEN])
     return plan
@@ -89,6 +93,8 @@ VIEWS = {
     "register": (c.REGISTER, c.REGISTER_COLUMNS),
     "audit_log": (c.AUDIT_LOG, c.AUDIT_LOG_COLUMNS),
     "returns": (c.RETURNS, c.RETURNS_COLUMNS),
+    "updates": (c.UPDATES, c.UPDATES_COLUMNS),
+    "held_updates": (c.HELD_UPDATES, c.HELD_UPDATES_COLUMNS),
     "exceptions": (c.EXCEPTIONS, c.EXCEPTIONS_COLUMNS),
     "rating_index": (c.RATING_INDEX, c.RATING_INDEX_COLUMNS),
     "agencies": (c.AGENCIES, c.AGENCIES_COLUMNS),
@@ -136,39 +142,36 @@ def test_the_returns_view_shows_which_came_back(master):
     assert (returns["Issued"] == pd.Timestamp(ISSUED)).all() and (returns["Due"] == pd.Timestamp(DUE)).all()
 
 
-def test_updates_are_derived_from_the_audit_log_one_row_per_return_and_action(master):
+def test_updates_are_the_updates_sheet_one_row_per_return_and_action_as_the_agency_gave_it(master):
     plan = ragbook.open_plan(master)
     frame = plan.updates.to_frame()
-    key = headers(c.AUDIT_LOG_COLUMNS)[:5]
-    inputs = ["RAG", "Progress", "Evidence", "Revised Date"]
-    assert list(frame.columns) == key + inputs
+    assert list(frame.columns) == headers(c.UPDATES_COLUMNS)
     assert frame["When"].dtype == "datetime64[ns]" and frame["Revised Date"].dtype == "datetime64[ns]"
-    # One row per (Source, Agency, Review, Ref, When) of the returns' entries; the hand-written one is not an update.
-    audit = [e for e in plan.audit_log if e.source != HAND_WRITTEN.source]
-    assert len(plan.audit_log) == len(audit) + 1
-    assert len(frame) == len({(e.source, e.agency, e.review, e.ref, e.when) for e in audit}) == 3
-    assert HAND_WRITTEN.source not in set(frame["Source"])
     returns = {r.agency: r.return_id for r in plan.returns}
     rows = {(u.agency, u.ref): u for u in plan.updates}
-    assert set(rows) == {("Police", "4.2"), ("Police", "5.2"), ("Health", "5.4")}
+    # The held Blue and the hand-written Audit Log entry are not updates.
+    assert set(rows) == {("Police", "4.2"), ("Police", "5.2"), ("Health", "5.4")} and len(plan.updates) == 3
     police = rows["Police", "4.2"]
-    assert police.source == returns["Police"] and pd.Timestamp(police.when) == pd.Timestamp(CONSOLIDATED)
-    assert (police.rag, police.progress, police.evidence, police.revised_date) == (
-        "A", "Third session postponed.", None, date(2026, 6, 30))
+    assert (police.return_id, police.round, police.accepted) == (returns["Police"], 1, "consolidation")
+    assert pd.Timestamp(police.when) == pd.Timestamp(CONSOLIDATED)
+    assert (police.rating, police.progress, police.evidence, police.updated_by) == (
+        "A", "Third session postponed.", "", "DI Shah")
     health = rows["Health", "5.4"]
-    assert (health.rag, health.progress, health.evidence, health.revised_date) == (
-        None, None, "Training register, Q3", None)
+    assert (health.rating, health.progress, health.evidence) == ("", "", "Training register, Q3")
     by_ref = frame.set_index(["Agency", "Ref"])
-    assert by_ref.loc[("Police", "5.2"), "RAG"] == "G" and pd.isna(by_ref.loc[("Police", "5.2"), "Revised Date"])
+    assert by_ref.loc[("Police", "5.2"), "Rating"] == "G" and pd.isna(by_ref.loc[("Police", "5.2"), "Revised Date"])
     assert by_ref.loc[("Police", "4.2"), "Revised Date"] == pd.Timestamp(2026, 6, 30)
-    assert pd.isna(by_ref.loc[("Health", "5.4"), "RAG"]) and pd.isna(by_ref.loc[("Health", "5.4"), "Progress"])
-    # Each value is the New of the matching Audit Log entry.
-    for u in plan.updates:
-        for entry in (e for e in audit if (e.source, e.ref, e.when) == (u.source, u.ref, u.when)):
-            attribute = {"RAG": "rag", "Progress": "progress", "Evidence": "evidence", "Revised Date": "revised_date"}
-            if entry.field in attribute:
-                new = entry.new.date() if isinstance(entry.new, datetime) else entry.new
-                assert getattr(u, attribute[entry.field]) == new
+    assert ragbook.Update is type(police)
+
+
+def test_held_updates_show_the_update_held_back_and_why(master):
+    plan = ragbook.open_plan(master)
+    (held,) = plan.held_updates
+    assert (held.agency, held.ref, held.rating, held.updated_by) == ("Children's Social Care", "3.3", "B",
+                                                                    "Head of Service")
+    assert "without evidence" in held.reason and held.decision == ""
+    frame = plan.held_updates.to_frame()
+    assert list(frame.columns) == headers(c.HELD_UPDATES_COLUMNS) and frame["Received"].dtype == "datetime64[ns]"
 
 
 def test_reading_never_writes_the_master(master):

@@ -12,9 +12,11 @@ from openpyxl import load_workbook
 
 from ragbook.core.ledger import LEDGER_SHEET
 from ragbook.commands import consolidate_plan
+from ragbook.io.plans import FilePlans
 
 from tests.helpers.returns import (CONSOLIDATED, Cycle, audit_rows, day, fill_return, register_rows, returns_rows,
                                   sheet_values)
+from tests.helpers.sheets import sheet_rows
 
 RATINGS = ["G", "A", "R", "B", "G"]
 ORDER = "BGAR"
@@ -25,6 +27,11 @@ def answers_for(agency: str, number: int, refs: list[str]) -> dict[str, dict[str
     return {ref: {"New Rating": RATINGS[number], "Progress Update": f"{agency} progress on {ref}",
                   "Evidence": f"{agency} evidence for {ref}", "Revised Date": date(2026, 6, 1 + number),
                   "Updated By": f"{agency} lead"} for ref in refs}
+
+
+def ledger_entries(plan):
+    with FilePlans(plan).reading() as master:
+        return master.read_ledger().entries
 
 
 def refs_in(path) -> list[str]:
@@ -89,8 +96,12 @@ def test_round_trip_on_the_sample_plan(cycle: Cycle) -> None:
         assert row["Status"] == "Received" and day(row["Received"]) == date(2026, 2, 1)
         assert row["File"] == issued.path.name
 
+    # Every update applied is on the Updates sheet, one row per return and action.
+    updates = {(row["Return ID"], str(row["Ref"])) for row in sheet_rows(cycle.plan, "Updates")}
+    assert updates == {(e.return_id, e.ref) for e in ledger_entries(cycle.plan) if e.state == "applied"}
+    # The plan was validated again, so the Exceptions sheet changed too; nothing else did.
     for sheet, values in before.items():
-        if sheet not in ("Register", "Audit Log", "Returns", "Summary", LEDGER_SHEET):
+        if sheet not in ("Register", "Audit Log", "Returns", "Summary", "Updates", "Exceptions", LEDGER_SHEET):
             assert sheet_values(cycle.plan, sheet) == values, sheet
     # The command refreshes the dashboard in the same save, returns matrix included.
     summary = [row for row in sheet_values(cycle.plan, "Summary") if any(v is not None for v in row)]

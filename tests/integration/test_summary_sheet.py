@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
@@ -15,7 +16,8 @@ from ragbook.app import reports
 from ragbook.core.ratings import DEFAULT_INDEX, RatingIndex
 from ragbook.io.master.workbook import MasterWorkbook
 from ragbook.io.sheets import contract as c
-from tests.helpers.reporting import A, C, ROUND_ISSUED, TODAY, block_rows, chart_parts, summary_values
+from tests.helpers.history import CHASED, TODAY as ROUNDS_TODAY, build_two_rounds
+from tests.helpers.reporting import A, C, ROUND_ISSUED, TODAY, block_rows, chart_parts, copy_of, summary_values
 from tests.helpers.summary import registers
 
 
@@ -87,3 +89,66 @@ def test_empty_plan_summary(tmp_path):
     report = commands.summary_plan(plan, today=TODAY)
     assert report.summary.actions == 0
     assert block_rows(plan, "By review")[0][0] == "No actions yet."
+
+
+# ---------------------------------------------------------------------------- ratings by round
+@pytest.fixture(scope="module")
+def two_rounds_master(tmp_path_factory):
+    return build_two_rounds(tmp_path_factory.mktemp("two-rounds"))
+
+
+@pytest.fixture
+def two_rounds_plan(two_rounds_master, tmp_path):
+    return copy_of(two_rounds_master, tmp_path / "plan")
+
+
+def test_two_rounds_give_each_actions_rating_by_round_and_its_direction_worst_first(two_rounds_plan):
+    commands.summary_plan(two_rounds_plan, today=ROUNDS_TODAY)
+    title = next(row[0] for row in summary_values(two_rounds_plan)
+                 if isinstance(row[0], str) and row[0].startswith("Ratings by round: the actions"))
+    assert title == "Ratings by round: the actions that moved or stand Red or Amber, worst first (1 other not listed)"
+    rows = [row[:6] for row in block_rows(two_rounds_plan, "Ratings by round: the actions")]
+    review = "SCR Sam and Kyle"
+    assert rows == [
+        (review, "Children's Social Care; Police; Health; Education", "4.2", "worse", "Amber", "Red"),  # shared: worst
+        (review, "Police", "5.2", "worse", "Green", "Amber"),
+        (review, "Health", "5.4", "improved", "Amber", "Green"),
+    ]  # 5.3 stayed Blue: not listed
+    header = summary_values(two_rounds_plan)[[r[0] for r in summary_values(two_rounds_plan)].index(title) + 1]
+    assert header[:6] == ("Review", "Lead agency", "Ref", "Direction", "R1", "R2")
+
+
+def test_the_counts_by_round_leave_each_action_where_its_latest_rating_put_it(two_rounds_plan):
+    commands.summary_plan(two_rounds_plan, today=ROUNDS_TODAY)
+    rows = block_rows(two_rounds_plan, "Ratings by round: where")
+    assert [row[:6] for row in rows] == [("R1", 1, 1, 2, 0, 4), ("R2", 1, 1, 1, 1, 4)]
+
+
+def test_agencies_chased_twice_and_still_pending_are_listed_to_escalate(two_rounds_plan):
+    commands.summary_plan(two_rounds_plan, today=ROUNDS_TODAY)
+    ((agency, return_id, chases, due, chased, late, *_),) = block_rows(two_rounds_plan, "Agencies chased twice")
+    assert (agency, chases, due.date(), chased.date(), late) == ("Education", 2, date(2021, 5, 2), CHASED, "30 days")
+    assert return_id.startswith("R002-Education")
+
+
+def test_the_round_chart_stacks_a_series_per_rating_in_the_index_colours_one_category_per_round(two_rounds_plan):
+    commands.summary_plan(two_rounds_plan, today=ROUNDS_TODAY)
+    assert len(load_workbook(two_rounds_plan)[c.SUMMARY]._charts) == 3
+    chart = next(ET.fromstring(x) for x in chart_parts(two_rounds_plan).values() if ">Ratings by round<" in x)
+    assert chart.find(f".//{C}grouping").get("val") == "stacked"
+    series = list(chart.iter(f"{C}ser"))
+    assert [s.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val") for s in series] == [
+        "0070C0", "00B050", "FFC000", "C00000"]
+    ws = load_workbook(two_rounds_plan)[c.SUMMARY]
+    categories = series[0].find(f"{C}cat/{C}numRef/{C}f")
+    categories = categories if categories is not None else series[0].find(f"{C}cat/{C}strRef/{C}f")
+    assert [row[0].value for row in ws[categories.text.split("!")[1].replace("$", "")]] == ["R1", "R2"]
+    reds = series[3].find(f"{C}val/{C}numRef/{C}f").text.split("!")[1].replace("$", "")
+    assert [row[0].value for row in ws[reds]] == [0, 1]
+
+
+def test_a_plan_without_updates_says_so_and_draws_no_round_chart(history_plan):
+    commands.summary_plan(history_plan, today=TODAY)
+    assert block_rows(history_plan, "Ratings by round: where")[0][0].startswith("No updates yet")
+    assert block_rows(history_plan, "Ratings by round: the actions")[0][0] == "No updates yet."
+    assert block_rows(history_plan, "Agencies chased twice")[0][0] == "No return is still pending after 2 reminders."

@@ -188,3 +188,15 @@ def test_a_source_without_rows_adds_nothing(plans):
     assert report.notes == ("no table found",)
     assert [a.ref for a in plans.stored.register] == ["1.1", "1.2", "2.1"]
     assert ESCALATION in {a.recommendation for a in plans.stored.register}
+
+
+def test_validation_without_a_date_judges_overdue_as_at_the_round_sheets_validate_as_at():
+    from ragbook.core.round import RoundSettings
+
+    late = Action(REVIEW, "1.1", "Share the plan", "Write to every agency", "Police", date(2026, 3, 31), rag="G")
+    master = FakeMaster()
+    master.register.actions = [late]
+    master.round = RoundSettings(validate_as_at=date(2026, 3, 1))
+    assert not [f for f in plan.validate_master(master).findings if f.rule == "overdue"]
+    master.round = RoundSettings(validate_as_at=date(2026, 4, 1))
+    assert [f.ref for f in plan.validate_master(master).findings if f.rule == "overdue"] == ["1.1"]

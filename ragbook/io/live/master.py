@@ -24,7 +24,7 @@ from typing import Any, Iterable, Sequence
 from ...core.ledger import LEDGER_SHEET, Ledger, ledger_rows, parse_ledger
 from ...core.model import Agency, Register
 from ...core.ratings import RatingIndex
-from ...core.records import Finding
+from ...core.records import Finding, UpdateRecord
 from ...core.repair import CellNote
 from ...core.returns import column_letter
 from ...core.rules import FIELD_LABELS
@@ -65,6 +65,7 @@ class LiveMaster(records.ListSheets):
     def __init__(self, book: Any) -> None:
         self.book = book
         self._values: dict[str, list[list[object]]] = {}
+        self._table_rows: dict[str, int] = {}  # each table's rows (header included) as this adapter last sized it
         self._previous_exceptions: list[Finding] | None = None
 
     @property
@@ -90,19 +91,30 @@ class LiveMaster(records.ListSheets):
         return Register(self.read_index(), actions, records.agencies_from(list_rows(self.values(c.AGENCIES))))
 
     # ----------------------------------------------------------------- writing (one block per table)
-    def _write_table(self, sheet: str, table: str, columns: Sequence[c.Column], rows: list[list[object]]) -> None:
+    def _write_table(self, sheet: str, table: str, columns: Sequence[c.Column], rows: list[list[object]],
+                     kept: int = 0) -> None:
+        """The table's rows become ``rows``; the first ``kept`` of them are on the sheet already, and not sent."""
         ws = self.book.sheets[sheet]
         width = len(columns)
         old_last = len(self.values(sheet))
-        data = [[to_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in rows]
-        if old_last > len(data) + 1:
-            ws.range((len(data) + 2, 1), (old_last, width)).clear_contents()
+        data = [[to_cell(v) for v in row[:width]] + [None] * (width - len(row)) for row in rows[kept:]]
+        end = kept + len(data) + 1  # the table's last row
+        if old_last > end:
+            ws.range((end + 1, 1), (old_last, width)).clear_contents()
         if data:
-            ws.range((2, 1), (len(data) + 1, width)).value = data
-        ws.tables[table].resize(ws.range((1, 1), (max(len(data) + 1, 2), width)))
-        for block in _format_blocks(columns):
-            first, last, number_format = block
-            ws.range((2, first), (max(len(data) + 1, 2), last)).number_format = number_format
+            ws.range((kept + 2, 1), (end, width)).value = data
+        # Each call to Excel is one action of the button's budget: a table already of the size wanted is not
+        # resized (a consolidation never changes the Register's length), and the rows of the table that held
+        # data keep the number formats the write that added them gave them, so only rows new to it get them.
+        before = self._table_rows.get(sheet) or _rows_of(ws.tables[table])
+        spans = max(end, 2)
+        if spans != before:
+            ws.tables[table].resize(ws.range((1, 1), (spans, width)))
+        self._table_rows[sheet] = spans
+        formatted = max(min(before, old_last), 1)
+        if end > formatted:
+            for first, last, number_format in _format_blocks(columns):
+                ws.range((formatted + 1, first), (end, last)).number_format = number_format
         header = self.values(sheet)[0] if self.values(sheet) else [col.header for col in columns]
         self._values[sheet] = [list(header)] + [list(row) for row in rows]
 
@@ -134,6 +146,20 @@ class LiveMaster(records.ListSheets):
             self._previous_exceptions = self.read_findings()
         super().write_findings(findings)
 
+    def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
+        """Only the new lines are sent, under the sheet's last one: the Updates sheet grows by a round of updates
+        every quarter, and sending it whole would cost more Excel actions every round."""
+        headers = [col.header for col in c.UPDATES_COLUMNS]
+        values = self.values(c.UPDATES) if self._has_sheet(c.UPDATES) else []
+        if not values or [text_of(h).strip() for h in values[0][:len(headers)]] != headers:
+            super().append_updates(updates)  # a sheet laid out otherwise is written again in the contract's order
+            return
+        kept = [list(row[:len(headers)]) for row in values[1:]]
+        while kept and all(v in (None, "") for v in kept[-1]):
+            kept.pop()
+        self._write_table(c.UPDATES, c.table_name(c.UPDATES), c.UPDATES_COLUMNS,
+                          kept + records.update_values(updates), len(kept))
+
     def _headed_rows(self, sheet: str) -> list[tuple[int, records.HeadedRow]]:
         if sheet in ADDED_LATER and not self._has_sheet(sheet):
             return []  # a master from before the sheet: the defaults, or nothing yet (its first write adds it)
@@ -159,6 +185,7 @@ class LiveMaster(records.ListSheets):
         ws.range((1, 1), (1, len(headers))).value = [headers]
         ws.tables.add(ws.range((1, 1), (2, len(headers))), name=c.table_name(sheet))
         self._values[sheet] = [headers]
+        self._table_rows[sheet] = 2
 
     def write_index(self, index: RatingIndex) -> None:
         self._write_list(c.RATING_INDEX, records.index_values(index.ratings))
@@ -286,6 +313,12 @@ def _rating_rules(area: Any, index: RatingIndex) -> None:
 
     first = f"{column_letter(area.column - 1)}{area.row}"
     area.conditional_formats.add_custom(f"=LEN(TRIM({first}))=0", fill_color=f"#{UNRATED_FILL}")
+
+
+def _rows_of(table: Any) -> int:
+    """How many rows (its header included) a table spans now; 0 when Excel does not say."""
+    area = table.range
+    return area.shape[0] if area is not None else 0
 
 
 def _format_blocks(columns: Sequence[c.Column]) -> list[tuple[int, int, str]]:

@@ -96,10 +96,14 @@ def draw(book: Any, sheet_name: str, sheet_layout: SheetLayout, to_cell) -> None
             continue
         first, last = block.first_data_row, block.first_data_row + len(block.rows) - 1
         columns = [1 + c for c in spec.columns]
-        source = ws.range((block.header_row, columns[0]), (first if spec.kind == "doughnut" else last, columns[-1]))
+        # Categories in the column just left of the counts go in the source (Excel takes a column of text there as
+        # the categories), which saves the call that names them apart.
+        beside = spec.kind == "stacked" and spec.category_column == spec.columns[0] - 1
+        source = ws.range((block.header_row, columns[0] - (1 if beside else 0)),
+                          (first if spec.kind == "doughnut" else last, columns[-1]))
         chart = ws.charts.add(width=spec.width_cm * CM, height=spec.height_cm * CM, chart_type=CHART_TYPES[spec.kind],
                               source=source, anchor=ws.range((spec.anchor_row, spec.anchor_column)))
-        if spec.kind == "stacked":  # the short names, not the recommendations' wording, under the bars
+        if spec.kind == "stacked" and not beside:  # the short names, not the recommendations' wording, under the bars
             category = 1 + spec.category_column
             chart.set_x_axis_values(ws.range((first, category), (last, category)))
 

@@ -19,14 +19,15 @@ from pathlib import Path
 from docx import Document
 
 from ...core.annual import annual
-from ...core.paper import BoardPaper, asks, exceptions, plan_warnings, purpose
+from ...core.history import History, what_is_listed
+from ...core.paper import BoardPaper, asks, exceptions, plan_warnings, purpose, round_note
 from ...core.summary import Summary, headline
 from ...core.wording import dates_age, long_date, plural, shorten
 from . import paper_tables as t
 from .docx_chart import add_chart, stacked_chart_xml
 from .docx_page import TEXT_WIDTH_CM, marking_and_page_numbers, page_break_before, set_up, text_paragraph
 from .docx_table import add_table
-from ..sheets.summary_layout import UNRATED_FILL
+from ..sheets.summary_layout import ROUNDS_SHOWN, UNRATED_FILL
 
 
 TITLED_REVIEWS = 3  # a paper on more reviews than this is titled by how many
@@ -68,11 +69,13 @@ def write_report(out: Path, paper: BoardPaper) -> None:
     _figures(document, numbers, paper)
     _exceptions(document, numbers, paper, items)
     _movement(document, numbers, paper)
+    _rounds(document, numbers, paper)
     if paper.returns:
         numbers.heading(document, "Returns from agencies this round")
         add_table(document, [7.0, 2.4, 2.4, 2.4, 3.4, 2.4, 3.0], t.header(
             ["Agency", "Issued", "Came back", "Accepted", "Partly accepted or rejected", "Pending", "Pending past due"]),
             t.returns_rows(paper.returns), caption="Returns from agencies")
+        _escalate(document, paper)
     if warnings:
         numbers.heading(document, "Gaps in the plan")
         document.add_paragraph(
@@ -170,6 +173,61 @@ def _recommendation_chart(document, summary: Summary) -> None:
     add_chart(document, document.add_paragraph(), xml, width, 7.0, f"Chart of the ratings per recommendation. {words}.")
     # The same in words under the chart: a PDF made by LibreOffice does not carry a chart's alternative text.
     document.add_paragraph(f"Ratings per recommendation: {words}.", style="Caption")
+
+
+def _rounds(document, numbers: _Numbers, paper: BoardPaper) -> None:
+    """The chart of ratings by round, then per review the actions that moved or stand Red or Amber, worst first,
+    with their rating in each round (left out before any update is on record)."""
+    if not paper.history.rounds:
+        return
+    index = paper.register.index
+    numbers.heading(document, "Ratings by round")
+    intro = document.add_paragraph(
+        "Each action's rating in each round of returns, and its direction of travel between the latest two rounds "
+        "in which it was rated: improved, same or worse (new when rated in one round only). On an action several "
+        "agencies share, a round's rating is the worst they gave. The chart counts where the actions with updates "
+        f"stood at the end of each round; the tables list the actions that {what_is_listed(index)}, worst first.")
+    intro.paragraph_format.keep_with_next = True
+    _round_chart(document, paper.history)
+    for part in paper.parts:
+        if len(paper.parts) > 1:
+            document.add_heading(part.review, level=3)
+        history = part.summary.history
+        if not history.actions:
+            document.add_paragraph("No update of this review is on record yet.")
+            continue
+        shown = history.rounds[-ROUNDS_SHOWN:]
+        if history.listed:
+            add_table(document, [1.3, 5.0, 2.4] + [2.1] * len(shown),
+                      t.header(["Ref", "Lead", "Direction", *(f"R{number}" for number in shown)]),
+                      t.round_rows(index, history.listed, len(shown)), caption=f"Ratings by round in {part.review}")
+        if note := round_note(history):
+            document.add_paragraph(note)
+
+
+def _round_chart(document, history: History) -> None:
+    """A native stacked column chart: a column per round, a series per rating in use, in the index's colours."""
+    ratings = history.index.ratings
+    series = [(r.label, r.fill, [c.counts[i] for c in history.by_round]) for i, r in enumerate(ratings)
+              if any(c.counts[i] for c in history.by_round)]
+    categories = [f"R{c.round}" for c in history.by_round]
+    xml = stacked_chart_xml("Ratings by round", categories, series)
+    words = "; ".join(f"{c}: " + (", ".join(f"{n} {label}" for label, _, values in series if (n := values[i]))
+                                   or "none rated") for i, c in enumerate(categories))
+    add_chart(document, document.add_paragraph(), xml, min(20.0, 8 + 2.0 * len(categories)), 7.0,
+              f"Chart of the ratings by round: where the actions with updates stood at the end of each round. {words}.")
+    # The same in words under the chart: a PDF made by LibreOffice does not carry a chart's alternative text.
+    document.add_paragraph(f"Ratings by round: {words}.", style="Caption")
+
+
+def _escalate(document, paper: BoardPaper) -> None:
+    """The returns still pending after two reminders or more: the agencies the board may need to escalate with."""
+    if not paper.history.escalate:
+        return
+    document.add_heading("Agencies chased twice or more (escalate)", level=3)
+    add_table(document, [7.0, 5.0, 2.6, 2.0, 2.8, 3.6],
+              t.header(["Agency", "Return", "Due", "Chases", "Last chased", "Past due by"]),
+              t.escalation_rows(paper.history.escalate, paper.today), caption="Agencies chased twice or more")
 
 
 # ---------------------------------------------------------------------------- the plan

@@ -1,5 +1,6 @@
 """The board report's tables, as rows of ``docx_table.Cell``: the exceptions, the full plan, the ratings, the
-movement, the returns, the gaps, the annual report's implementation table and the rating key.
+movement, the ratings by round, the returns and the agencies to escalate, the gaps, the annual report's
+implementation table and the rating key.
 
 A rating is always its word *and* its colour (never the colour alone). The plan table keeps every row whole
 on a page; a row too tall for one page is cut, at a paragraph or sentence, into rows that each repeat the
@@ -13,12 +14,13 @@ from datetime import date
 from typing import Sequence
 
 from ...core.annual import NOT_IMPLEMENTED, STATUSES, AnnualReview
+from ...core.history import WORSE, ActionHistory, Escalation
 from ...core.model import Action
 from ...core.paper import ExceptionItem, label_of
 from ...core.ratings import RatingIndex
 from ...core.records import Finding
 from ...core.summary import UNRATED, ReturnsLine, Summary
-from ...core.wording import shorten
+from ...core.wording import elapsed, shorten
 from ..sheets.summary_layout import UNRATED_FILL, UNRATED_FONT
 from .docx_table import Cell
 
@@ -145,6 +147,21 @@ def ratings_rows(summary: Summary) -> tuple[list[Cell], list[list[Cell]]]:
 def movement_rows(summary: Summary) -> list[list[Cell]]:
     return [[Cell(summary.label(m.old)), Cell(summary.label(m.new)), Cell(str(m.count), centre=True),
              Cell(", ".join(m.refs))] for m in summary.movement]
+
+
+def round_rows(index: RatingIndex, actions: Sequence[ActionHistory], shown: int) -> list[list[Cell]]:
+    """An action per row: its ref, lead, direction and its rating in each of the latest ``shown`` rounds, each a
+    word in its colour (a blank cell where it was not rated that round)."""
+    return [[Cell(a.ref, bold=True), Cell(a.lead_agency or "No lead agency"),
+             Cell(a.direction, bold=a.direction == WORSE)] +
+            [rating_cell(index, code) if code else Cell("") for code in a.ratings[len(a.ratings) - shown:]]
+            for a in actions]
+
+
+def escalation_rows(items: Sequence[Escalation], today: date) -> list[list[Cell]]:
+    return [[Cell(e.agency, bold=True), Cell(e.return_id), Cell(_date(e.due) or "No date"),
+             Cell(str(e.chases), centre=True), Cell(_date(e.chased)),
+             Cell(elapsed((today - e.due).days) if e.due and e.due < today else "")] for e in items]
 
 
 def returns_rows(lines: Sequence[ReturnsLine]) -> list[list[Cell]]:

@@ -8,6 +8,7 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Sequence
 
+from ...core.chase import Reminder
 from ...core.settings import DEFAULT_SETTINGS
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -38,14 +39,44 @@ def draft_text(agency: str, contact: str, plan: str, due: date | None, encrypted
     return subject, "\n".join(lines) + "\n"
 
 
-def write_draft(path: Path, to: str, subject: str, body: str, attachment: Path) -> Path:
+def chase_text(reminder: Reminder, plan: str, signature: Sequence[str] | None = None) -> tuple[str, str]:
+    """(subject, body) of the reminder to an agency whose return is still awaited: the return, when it is or
+    was due, and each action still awaited by its ref and a short text; signed as the covering email is."""
+    agency = reminder.agency
+    subject = f"Reminder: {plan} - return for {agency.name} due {reminder.due:%d/%m/%Y}"
+    days = abs(reminder.overdue)
+    when = (f"was due on {reminder.due:%A %d %B %Y}, {days} day{'s' if days != 1 else ''} ago"
+            if reminder.overdue > 0 else f"is due today, {reminder.due:%A %d %B %Y}" if reminder.overdue == 0
+            else f"is due on {reminder.due:%A %d %B %Y}, in {days} day{'s' if days != 1 else ''}")
+    named = f" ({reminder.file})" if reminder.file else ""
+    lines = [
+        f"Dear {agency.contact}," if agency.contact else "Dear colleague,",
+        "",
+        f"This is a reminder that {agency.name}'s return {reminder.return_id}{named} for the multi-agency action "
+        f"plan {plan} {when}.",
+    ]
+    if reminder.refused:
+        lines += ["", "The copy we received could not be accepted (we wrote to say why); please fill in the return "
+                      "you were sent and send it back."]
+    lines += ["", f"We are still waiting for your update on {len(reminder.awaited)} action"
+                  f"{'s' if len(reminder.awaited) != 1 else ''}:"]
+    lines += [f"- {item.label}: {item.action}" if item.action else f"- {item.label}" for item in reminder.awaited]
+    lines += ["", "If you no longer have the return, or it should go to someone else, reply to this email and we "
+                  "will send it again.", "", "Thank you.", ""]
+    lines += list(signature or DEFAULT_SETTINGS.signature())
+    return subject, "\n".join(lines) + "\n"
+
+
+def write_draft(path: Path, to: str, subject: str, body: str, attachment: Path | None) -> Path:
+    """An unsent email at ``path``, with ``attachment`` (a reminder has none)."""
     message = EmailMessage(policy=SMTP)
     if to:
         message["To"] = to
     message["Subject"] = subject
     message["X-Unsent"] = "1"  # Outlook opens the file as a draft to send, not as a received message
     message.set_content(body)
-    message.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
-                           filename=attachment.name)
+    if attachment is not None:
+        message.add_attachment(attachment.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                               filename=attachment.name)
     path.write_bytes(message.as_bytes())
     return path

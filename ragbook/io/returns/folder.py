@@ -10,12 +10,18 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ...core.chase import Reminder
 from ...core.errors import InputError
 from ...core.model import Agency
 from ...core.returns import ReturnContent, ReturnSpec
-from .eml import draft_text, write_draft
+from .eml import chase_text, draft_text, write_draft
 from .reader import read_return
 from .writer import write_return
+
+
+def chase_name(reminder: Reminder) -> str:
+    """A reminder's file name: its return and the day, so a second chase on a later day keeps the first."""
+    return f"{reminder.return_id}-reminder-{reminder.today:%Y%m%d}.eml"
 
 
 class ReturnFolder:
@@ -32,6 +38,11 @@ class ReturnFolder:
                     encrypted: bool, signature: Sequence[str] = ()) -> Path:
         subject, body = draft_text(agency.name, agency.contact, plan_name, due, encrypted, signature)
         return write_draft(return_path.with_suffix(".eml"), agency.email, subject, body, return_path)
+
+    def write_chase(self, folder: Path, reminder: Reminder, plan_name: str, signature: Sequence[str] = ()) -> Path:
+        subject, body = chase_text(reminder, plan_name, signature)
+        path = folder / chase_name(reminder)
+        return write_draft(path, reminder.agency.email, subject, body, None)
 
     def remove(self, paths: Iterable[Path]) -> None:
         for path in paths:

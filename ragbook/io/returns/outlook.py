@@ -20,7 +20,7 @@ class Draft:
     to: str
     subject: str
     body: str
-    attachment: Path
+    attachment: Path | None  # a reminder has none
 
 
 def save_to_outlook(drafts: Sequence[Draft]) -> int:
@@ -39,6 +39,7 @@ def save_to_outlook(drafts: Sequence[Draft]) -> int:
         mail.To = draft.to
         mail.Subject = draft.subject
         mail.Body = draft.body
-        mail.Attachments.Add(str(draft.attachment.resolve()))
+        if draft.attachment is not None:
+            mail.Attachments.Add(str(draft.attachment.resolve()))
         mail.Save()  # an unsent item that is saved goes to the Drafts folder
     return len(drafts)

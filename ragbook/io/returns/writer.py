@@ -32,6 +32,7 @@ from ..xlsx.validation import footer_text, rating_list, rating_prompt, validatio
 
 PROPERTY_PREFIX = "ragbook."
 IDENTITY_FIELDS = ("return_id", "agency", "round", "issued")
+NOT_ACCEPTED_HEADING = "Updates from your last return that were not accepted:"
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="375623")
@@ -131,6 +132,7 @@ def _instructions(ws, spec: ReturnSpec) -> int:
         cell.font = Font(bold=True, size=12) if number == 0 else Font()
         ws.row_dimensions[row + number].height = 18 if number == 0 else 32
     row += len(steps) + 1
+    row = _not_accepted(ws, spec, row)
     ws.cell(row, 1, "Rating index").font = Font(bold=True, size=12)
     for offset, header in enumerate(("Code", "Label", "Meaning"), start=1):
         cell = ws.cell(row + 1, offset, header)
@@ -151,6 +153,20 @@ def _instructions(ws, spec: ReturnSpec) -> int:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return row + 2
+
+
+def _not_accepted(ws, spec: ReturnSpec, row: int) -> int:
+    """List the updates of the agency's last return that were rejected on review, from ``row``; the next free
+    row. The agency can send them again, changed, on this return: they are not in the plan as it stands."""
+    if not spec.not_accepted:
+        return row
+    ws.cell(row, 1, NOT_ACCEPTED_HEADING).font = Font(bold=True, size=12)
+    for number, (review, ref, reason) in enumerate(spec.not_accepted, start=row + 1):
+        cell = ws.cell(number, 1)
+        put(cell, f"{review} {ref} — {reason}" if reason else f"{review} {ref}")
+        ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return row + len(spec.not_accepted) + 2
 
 
 def _actions(ws, spec: ReturnSpec, secret: str, index_row: int) -> None:

@@ -9,7 +9,9 @@ point the charts at the new ranges.
 The sheet prints on as many A4 landscape pages as it needs, at a scale that keeps text at 9 pt or more: the
 columns are as wide as their content (and no wider than a page), long text wraps in its column with the row
 as tall as it needs, and a table starts on a new page rather than splitting when it fits on one. The first
-page holds the ratings overall and by review, and the two charts under them.
+page holds the ratings overall and by review, and the two charts under them. The history comes last: the
+agencies to escalate, the counts by round with their chart under them, and the actions by round (those that
+moved or stand Red or Amber, worst first, at most ``ROUND_ROWS``; the title says how many more there are).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ...core.history import ESCALATE_AFTER, what_is_listed
 from ...core.summary import UNRATED, Summary, Tally
-from ...core.wording import dates_age, elapsed, shorten
+from ...core.wording import dates_age, elapsed, plural, shorten
 from .printing import CHARACTERS_PER_WIDTH, EXCEL_POINTS_PER_WIDTH, LINE_POINTS, capacity, column_points, fit_scale, page_points, points, row_points, wrapped_lines
 
 UNRATED_FILL, UNRATED_FONT = "D9D9D9", "000000"
@@ -31,6 +34,10 @@ NARROW, WIDE = 8.7, 11.0
 CHART_ROWS = 17  # rows left free under the first tables for the two charts
 DOUGHNUT_CM, POINTS_PER_CM = 10.5, 28.35
 RECOMMENDATION_CHARACTERS = 80
+ROUNDS_SHOWN = 8  # two years of quarters: the table of ratings by round stays a page wide
+# The most actions the table of ratings by round lists (the worst first): a dashboard, not the Updates sheet;
+# it keeps the sheet's values within two blocks of Excel's at 20,000 actions (Refresh summary's 25 actions).
+ROUND_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -169,8 +176,9 @@ def _paginate(blocks: list[Block], heights: dict[int, float], page: float) -> tu
     """Page breaks so that each table starts on a new page when it would not fit on what is left of this one."""
     breaks: list[int] = []
     used = 0.0
-    for block in blocks:
-        size = sum(heights.get(r, LINE_POINTS) for r in range(block.row, block.last_row + 2))
+    for block, after in zip(blocks, [b.row for b in blocks[1:]] + [blocks[-1].last_row + 2]):
+        # A block prints down to the next one's title: the rows left under it for a chart go with it.
+        size = sum(heights.get(r, LINE_POINTS) for r in range(block.row, after))
         if used and used + size > page:
             breaks.append(block.row - 1)
             used = 0.0
@@ -241,6 +249,37 @@ def layout(summary: Summary) -> SheetLayout:
         tuple((r.agency, r.issued, r.returned, r.oldest_pending, elapsed(r.days_pending) if r.days_pending is not None
                else "", r.pending, r.overdue, r.accepted, r.partly, r.rejected) for r in summary.returns),
         "No returns have been issued.", date_columns=(3,), wrap_columns=(0, 4))
+    history = summary.history
+    # The escalation's dates share columns D and E with the tables above; the history's tables come last, so that
+    # their counts break no run of dates and the longest table ends the sheet.
+    add("escalate", "Agencies chased twice or more (escalate)",
+        ("Agency", "Return ID", "Chases", "Due", "Last chased", "Past due by"),
+        tuple((e.agency, e.return_id, e.chases, e.due, e.chased,
+               elapsed((summary.today - e.due).days) if e.due and e.due < summary.today else "")
+              for e in history.escalate),
+        f"No return is still pending after {ESCALATE_AFTER} reminders.", date_columns=(3, 4), wrap_columns=(0, 1, 5))
+    ratings = n - 1  # the index's ratings: every action with an update has one by the end of its first round
+    add("round counts", "Ratings by round: where the actions with updates stood at the end of each round",
+        ("Round", *buckets[:ratings], "Total"), tuple((f"R{c.round}", *c.counts, c.total) for c in history.by_round),
+        "No updates yet: the Updates sheet fills as returns are consolidated.",
+        gap=CHART_ROWS if history.by_round else 0, fills=tuple((1 + i, *colours[i]) for i in range(ratings)))
+    shown = history.rounds[-ROUNDS_SHOWN:]
+    listed = history.listed[:ROUND_ROWS]
+    what = what_is_listed(summary.index)
+    title = (f"Ratings by round: the {len(listed):,} worst of the {len(history.listed):,} actions that {what}"
+             if len(listed) < len(history.listed) else f"Ratings by round: the actions that {what}, worst first")
+    notes = [f"{history.omitted:,} {'other' if history.omitted == 1 else 'others'} not listed"] if history.omitted else []
+    if len(shown) < len(history.rounds):
+        notes.append(f"rounds before R{shown[0]} on the Updates sheet")
+    title += f" ({'; '.join(notes)})" if notes else ""
+    # The direction sits in column D, as wide as the dates above it, and the rounds wrap in narrow columns: the
+    # columns keep the widths the other tables give them, so the live workbook sets them in as few calls.
+    add("by round", title, ("Review", "Lead agency", "Ref", "Direction", *(f"R{number}" for number in shown)),
+        tuple((a.review, a.lead_agency, a.ref, a.direction,
+               *(summary.label(code) if code else "" for code in a.ratings[len(a.ratings) - len(shown):]))
+              for a in listed),
+        f"Nothing listed: of the {plural(len(history.actions), 'action')} with updates, none did." if history.actions
+        else "No updates yet.", wrap_columns=(0, 1, *range(4, 4 + len(shown))))
 
     widths = _fit_widths(blocks, max(len(b.header) for b in blocks))
     heights: dict[int, float] = {}
@@ -263,6 +302,9 @@ def layout(summary: Summary) -> SheetLayout:
         Chart("stacked", "stacked", "Ratings per recommendation", "recommendation", counts,
               tuple(fill for fill, _ in colours), chart_row, _column_at(widths, DOUGHNUT_CM + 0.5),
               min(15.0, max(10.0, 4 + 1.6 * len(summary.by_recommendation))), 8, category_column=2 + 2 * n),
+        Chart("rounds", "stacked", "Ratings by round", "round counts", tuple(range(1, n)),
+              tuple(fill for fill, _ in colours[:-1]), next(b for b in blocks if b.key == "round counts").last_row + 2,
+              1, min(15.0, 8 + 1.2 * len(summary.history.rounds)), 8),
     )
     subtitle = (f"As at {summary.today:%d/%m/%Y}: {summary.actions} actions. Rebuilt by Refresh summary "
                 f"('ragbook summary'); edits made here are replaced at the next refresh.")
