@@ -16,7 +16,7 @@ import pytest
 
 from ragbook import commands
 from ragbook.app.returns import IssueReport
-from ragbook.demo import sample_plan
+from ragbook.demo import assign_demo_leads, sample_plan
 from tests.helpers.reporting import build_sample, copy_of
 from tests.helpers.returns import Cycle, copy_cycle, issue_template
 
@@ -37,6 +37,15 @@ def sample_master(tmp_path: Path) -> Path:
     """A master created from the sample plan, as `ragbook new PLAN --from SAMPLE` writes it."""
     plan = tmp_path / "ActionPlan.xlsx"
     commands.new_plan(plan, SAMPLE)
+    return plan
+
+
+@pytest.fixture
+def maintained(tmp_path: Path) -> Path:
+    """The desktop's master (.xlsm) from the sample, with the demo's lead agencies and target dates."""
+    plan = tmp_path / "ActionPlan.xlsm"
+    commands.new_plan(plan, SAMPLE)
+    assign_demo_leads(plan)
     return plan
 
 

@@ -41,6 +41,8 @@ WEB_FILES: dict[str, Upload | Download] = {
     "import_plan": Upload("plan", many=False, accept=".docx,.txt,.csv,.xlsx"),
     "consolidate_returns": Upload("returns", many=True, accept=".xlsx"),
     "issue_returns": Download("{book} returns.zip", zipped=True),
+    "chase_returns": Download("{book} reminders.zip", zipped=True),
+    "reissue_return": Download("{book} return.zip", zipped=True),
     "board_report": Download("Board report.docx", zipped=False),
 }
 

@@ -19,6 +19,7 @@ from ragbook.cli import cli
 from ragbook.core.settings import Settings
 from ragbook.io.plans import FilePlans
 from ragbook.io.sheets.printing import fit_scale
+from tests.helpers.history import TODAY as ROUNDS_TODAY, build_two_rounds
 from tests.helpers.rendering import info, outside, overprinted, pages, smallest_size, structure_tags, to_pdf
 from tests.helpers.reporting import REPORT_HEADERS, ROUND_ISSUED, TODAY, count_colour, ppm_pixels
 
@@ -125,6 +126,33 @@ def test_every_sheet_prints_at_9_pt_or_more_without_overprinting(history_plan, t
     assert words.count("Total") == 2 and words.count("%") + words.count("%\u200b") >= 10  # "Unrated %" etc., twice
     overdue = next(p for p in printed if "Overdue: past the revised" in p.text)
     assert "Rating" in overdue.text and "5 months" in overdue.text and "Unrated" in overdue.text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_two_rounds_print_their_ratings_by_round_on_the_summary_and_in_the_report(tmp_path):
+    (tmp_path / "plan").mkdir()
+    plan = build_two_rounds(tmp_path / "plan")
+    commands.summary_plan(plan, today=ROUNDS_TODAY)
+    printed = pages(to_pdf(plan, tmp_path / "pdf"))
+    for page in printed:
+        assert smallest_size(page) >= 8.9, (page.number, page.text[:80], smallest_size(page))
+        assert not overprinted(page) and not outside(page), page.number
+    counts = next(p for p in printed if "Ratings by round: where" in p.text)
+    table = next(p for p in printed if "Ratings by round: the actions" in p.text)
+    assert "escalate" in " ".join(p.text for p in printed) and "improved" in table.text and "worse" in table.text
+    pdf = tmp_path / "pdf" / "ActionPlan.pdf"
+    subprocess.run(["pdftoppm", "-r", "40", "-f", str(counts.number), "-l", str(counts.number), str(pdf),
+                    str(tmp_path / "summary")], check=True, timeout=60)
+    (_, _, rgb) = ppm_pixels(next(tmp_path.glob("summary*.ppm")))
+    assert count_colour(rgb, "C00000") > 100 and count_colour(rgb, "FFC000") > 100  # the chart's Red and Amber
+    out = tmp_path / "board-report.pdf"
+    result = CliRunner().invoke(cli, ["report", str(plan), "--out", str(out), "--today", "01/06/2021"])
+    assert result.exit_code == 0, result.output
+    report = pages(out)
+    section = next(p for p in report if "Ratings by round" in p.text and "Direction" in p.text)
+    assert smallest_size(section) >= 8.9 and not overprinted(section) and not outside(section)
+    assert "Figure" in set(structure_tags(out))
 
 
 def png_colours(path) -> set[tuple[int, int, int]]:

@@ -13,35 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from ragbook import commands
 from ragbook.app import reports, returns
-from ragbook.io.plans import FilePlans
 from ragbook.io.reports.writer import BoardReportFile
 from ragbook.io.returns.folder import ReturnFolder
-from ragbook.demo import assign_demo_leads, sample_plan
+from tests.helpers.history import TODAY as ROUNDS_TODAY, build_two_rounds
 from tests.helpers.sheets import state
 from tests.helpers.officejs import press
+from tests.helpers.parity import by_file
 
 TODAY = date(2021, 4, 1)
 # Moments of the run itself differ between the two runs; everything else must be equal.
 MOMENTS = {"Audit Log": {"When"}, "Register": {"Last Updated"}, "Returns": {"Issued", "Received"}}
-
-
-@pytest.fixture
-def maintained(tmp_path) -> Path:
-    plan = tmp_path / "ActionPlan.xlsm"
-    commands.new_plan(plan, sample_plan())
-    assign_demo_leads(plan)
-    return plan
-
-
-def by_file(plan: Path, use_case, *args, **kwargs):
-    """What the command does: the use case on the master file, saved atomically."""
-    copy = plan.with_name("cli-" + plan.name)
-    shutil.copy(plan, copy)
-    with FilePlans(copy).editing() as master:
-        result = use_case(master, *args, **kwargs)
-    return copy, result
 
 
 def files_in(folder: Path) -> list[str]:
@@ -49,12 +31,18 @@ def files_in(folder: Path) -> list[str]:
 
 
 def test_issue_returns_button(maintained, tmp_path):
-    by_command, _ = by_file(maintained, returns.issue_returns, ReturnFolder(), tmp_path / "cli-out", today=TODAY)
+    # The Round sheet's Send returns as is blank: Outlook drafts, which this computer has no Outlook for, so the
+    # button writes the .eml drafts the command writes with --eml, and says so.
+    by_command, _ = by_file(maintained, returns.issue_returns, ReturnFolder(), tmp_path / "cli-out", eml=True,
+                            today=TODAY)
     (tmp_path / "out").mkdir()
     after, _, alerts = press(maintained, "issue_returns", str(tmp_path / "out"), today=TODAY)
     assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    assert alerts[0][0].endswith("Outlook is not on this computer, so the emails were written as .eml files in the "
+                                 "folder chosen instead; open one to send it.")
     assert state(after, MOMENTS) == state(by_command, MOMENTS)
     assert files_in(tmp_path / "out") == files_in(tmp_path / "cli-out")
+    assert len([name for name in files_in(tmp_path / "out") if name.endswith(".eml")]) == 5
 
 
 def test_consolidate_returns_button(maintained, tmp_path):
@@ -75,6 +63,20 @@ def test_refresh_summary_button(maintained):
     # The two native charts (ratings overall, ratings per recommendation), created over the tables' cells.
     charts = [a for a in actions if a["func"] == "addChart"]
     assert len(charts) == 2, [a["func"] for a in actions]
+
+
+def test_refresh_summary_button_after_two_rounds(tmp_path):
+    plan = build_two_rounds(tmp_path)
+    by_command, _ = by_file(plan, reports.refresh_summary, today=ROUNDS_TODAY)
+    after, actions, alerts = press(plan, "refresh_summary", today=ROUNDS_TODAY)
+    assert alerts[0][1:] == ("Action Plan", "info"), alerts
+    values = state(after)["Summary"]["values"]
+    assert values == state(by_command)["Summary"]["values"]
+    assert any(row and row[0] == "Agencies chased twice or more (escalate)" for row in values)
+    # The ratings overall, per recommendation, and by round: the last has its rounds beside its counts, so it is
+    # made in one call with them as its categories.
+    charts = [a for a in actions if a["func"] == "addChart"]
+    assert len(charts) == 3 and sum(a["func"] == "setChartXAxisValues" for a in actions) == 1
 
 
 def test_board_report_button(maintained, tmp_path):

@@ -136,8 +136,8 @@ def test_the_task_pane_has_a_panel_per_button_and_pickers_where_files_go_up(clie
     assert [p["data-label"] for p in parsed.panels] == [b["label"] for b in buttons]
     kinds = {p["data-key"]: p["data-kind"] for p in parsed.panels}
     assert kinds == {"import_plan": "upload", "validate": "run", "apply_colours": "run", "issue_returns": "download",
-                     "consolidate_returns": "upload", "refresh_summary": "run", "board_report": "download",
-                     "help": "run"}
+                     "chase_returns": "download", "reissue_return": "download", "consolidate_returns": "upload",
+                     "apply_decisions": "run", "refresh_summary": "run", "board_report": "download", "help": "run"}
     pickers = {p["data-key"]: p["inputs"] for p in parsed.panels if p["inputs"]}
     assert set(pickers) == {"import_plan", "consolidate_returns"}
     assert "multiple" in pickers["consolidate_returns"][0] and "multiple" not in pickers["import_plan"][0]
@@ -165,7 +165,8 @@ def test_a_button_that_asks_for_what_the_web_cannot_ask_stops_the_server(tmp_pat
 
 def test_the_manifest_refuses_what_office_would_refuse():
     xml = (MACROS / "customUI.xml").read_text("utf-8")
-    long_tip = xml.replace('supertip="A short how-to for this workbook."', 'supertip="' + "x" * 251 + '"')
+    long_tip = re.sub(r'supertip="A short how-to[^"]*"', 'supertip="' + "x" * 251 + '"', xml)
+    assert long_tip != xml
     with pytest.raises(InputError, match="at most 250"):
         manifest_template(parse_ribbon(long_tip.encode("utf-8")))
     braces = xml.replace('label="Help" size', 'label="{{ Help }}" size')

@@ -230,10 +230,16 @@ def _replace_validation(ws: Worksheet, validation: DataValidation) -> None:
     ws.add_data_validation(validation)
 
 
-def press(master: Path, key: str, chosen: str = "", today: date | None = None) -> tuple[Path, list[dict], list]:
-    """Press a button on the live workbook ``master``; returns the workbook as Excel leaves it, and more."""
-    book = xlwings.Book(json=payload_of(master, name=str(master)))
-    run_button(book, key, chosen, today=today)
+def press(master: Path, key: str, chosen: str | list[str] = "", today: date | None = None, *,
+          selection: tuple[str, str] | None = None, **asked: str) -> tuple[Path, list[dict], list]:
+    """Press a button on the live workbook ``master`` (with what the VBA asked, ``asked``: password_file, extra;
+    ``selection``: the sheet and cell selected); returns the workbook as Excel leaves it, and more."""
+    payload = payload_of(master, name=str(master))
+    if selection is not None:
+        payload["book"]["active_sheet_index"] = [s["name"] for s in payload["sheets"]].index(selection[0])
+        payload["book"]["selection"] = selection[1]
+    book = xlwings.Book(json=payload)
+    run_button(book, key, chosen, today=today, **asked)
     actions = book.json()["actions"]
     after = master.with_name(f"after-{key}{master.suffix}")
     replayed = replay(master, actions, after)
