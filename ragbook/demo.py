@@ -22,7 +22,7 @@ from .io.plans import FilePlans
 SAMPLE_NAME = "scr-sam-and-kyle-action-plan.txt"
 MASTER_NAME = "ActionPlan.xlsm"  # the ribbon workbook: every step of the journey is also a button on it
 # What the demo writes into its folder; it runs only where none of these exists yet.
-DEMO_WRITES = (MASTER_NAME, "backups", "returns", "returned", "board-report.docx")
+DEMO_WRITES = (MASTER_NAME, "backups", "returns", "returned", "reminders", "board-report.docx")
 
 # The business team's "maintain" step for the sample: who leads each action and by when. The sample plan
 # itself names no agencies or dates; these are the kind of assignments a partnership would make.

@@ -1,8 +1,11 @@
-"""The returns part of ``ragbook demo``: issue returns, fill three in as agencies would, consolidate them.
+"""The returns part of ``ragbook demo``: issue returns, fill three in as agencies would, consolidate them,
+chase the agencies still pending once the due date has passed, and decide the update held back.
 
 The agencies' answers are written with openpyxl into the very files issued, the way Excel saves a workbook
 an agency has typed into; one agency sends its return back saved as CSV under the old name, which
-consolidation must reject.
+consolidation must reject, and one claims an action complete without evidence, which is held for review.
+The reviewer's Accept is typed on the Held Updates sheet through the master's own adapter (an .xlsm saved
+by openpyxl alone would lose its ribbon).
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from typing import Callable, Mapping
 
 from openpyxl import load_workbook
 
+from dataclasses import replace
+
 from . import commands
+from .core.records import Decision
 from .core.returns import ACTIONS_SHEET, RETURN_HEADERS
+from .io.plans import FilePlans
 
 # What three agencies type into their returns, by ref: column header -> value.
 POLICE_ANSWERS = {
@@ -23,7 +30,10 @@ POLICE_ANSWERS = {
             "new starters.", "Updated By": "DI Shah"},
     "4.2": {"New Rating": "A", "Progress Update": "Two PPU officers attended the PASS case review; the third "
             "session was postponed.", "Revised Date": date(2026, 6, 30), "Updated By": "DI Shah"},
+    "5.6": {"New Rating": "B", "Progress Update": "Escalation policy re-issued to all PPU staff.",
+            "Updated By": "DI Shah"},  # complete, but no evidence: held for review
 }
+REVIEWER = "Business Manager"
 HEALTH_ANSWERS = {
     "5.3": {"New Rating": "\u0412", "Progress Update": "Audit of 20 records shows the new template in use.",
             "Evidence": "Record audit, Q3 report to the Safeguarding Committee", "Updated By": "Designated Nurse"},
@@ -89,4 +99,20 @@ def run_returns_demo(folder: Path, plan: Path, say: Callable[[str], None] = prin
             say(f"     - {reason}")
     if result.pending:
         say(f"   Still pending: {', '.join(result.pending)}")
+    chase_and_decide(folder, plan, say, report.due + timedelta(days=1))
     return result.changes
+
+
+def chase_and_decide(folder: Path, plan: Path, say: Callable[[str], None], after_due: date) -> None:
+    """Chase the agencies still pending the day after the due date, then accept the held update."""
+    chase = commands.chase_plan(plan, folder / "reminders", today=after_due)
+    say(f"   Chase ({after_due:%d/%m/%Y}, the day after the due date): {len(chase.chased)} reminders drafted to "
+        f"{', '.join(item.agency for item in chase.chased) or 'nobody'}, each naming the actions still awaited")
+    with FilePlans(plan, "ragbook demo").editing() as master:  # the reviewer types Accept on Held Updates
+        held = master.read_held()
+        master.write_held([replace(h, decision=str(Decision.ACCEPT), decision_note="evidence seen at the "
+                                   "partnership meeting", decided_by=REVIEWER) for h in held])
+    decided = commands.decide_plan(plan, who=REVIEWER, today=after_due)
+    say(f"   Held Updates: {len(held)} update held for review ({', '.join(f'{h.agency} {h.ref}' for h in held)}); "
+        f"accepted by the reviewer, so Apply decisions put {decided.changes} changes in the Register and the "
+        f"Audit Log")

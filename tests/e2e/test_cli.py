@@ -211,7 +211,7 @@ def test_the_demo_run_again_in_its_own_folder_is_refused_and_leaves_the_first_ru
     result = run("demo", folder)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {folder}: already holds ActionPlan.xlsm, backups, returns, returned, "
-                                    f"board-report.docx, which the demo never replaces; ")
+                                    f"reminders, board-report.docx, which the demo never replaces; ")
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
 
