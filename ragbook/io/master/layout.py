@@ -34,7 +34,7 @@ CENTRE = Alignment(horizontal="center", vertical="top")
 REGISTER_HEADER_HEIGHT = 30
 UNRATED_FILL = PatternFill("solid", fgColor="D9D9D9", bgColor="D9D9D9")
 # The columns repeated on each page of a sheet printed more than one page wide.
-TITLE_COLUMNS = {c.REGISTER: "A:B"}
+TITLE_COLUMNS = {c.REGISTER: "A:B", c.HELD_UPDATES: "A:E"}
 SEVERITY_AREA = "A2:A1048576"
 SEVERITY_LOOKS = {"error": ("C00000", "FFFFFF"), "warning": ("FFC000", "000000")}
 

@@ -63,17 +63,18 @@ RETURNS_COLUMNS = (
 SETTINGS_COLUMNS = (Column("Setting", 22), Column("Value", 50, wrap=True), Column("What it is for", 76, wrap=True))
 ROUND_COLUMNS = (Column("Setting", 22), Column("Value", 20, wrap=True), Column("What it is for", 90, wrap=True))
 UPDATES_COLUMNS = (
-    Column("When", 16, kind="datetime"), Column("Round", 7), Column("Return ID", 22), Column("Agency", 16, wrap=True),
-    Column("Review", 14, wrap=True), Column("Ref", 6, number_format="@"), Column("Rating", 7),
-    Column("Progress", 40, wrap=True), Column("Evidence", 24, wrap=True), Column("Revised Date", 11, kind="date"),
-    Column("Updated By", 13, wrap=True), Column("Accepted", 14, wrap=True),
+    Column("When", 15, kind="datetime"), Column("Round", 6), Column("Return ID", 14, wrap=True),
+    Column("Agency", 13, wrap=True), Column("Review", 12, wrap=True), Column("Ref", 6, number_format="@"),
+    Column("Rating", 7), Column("Progress", 25, wrap=True), Column("Evidence", 14, wrap=True),
+    Column("Revised Date", 10, kind="date"), Column("Updated By", 11, wrap=True), Column("Accepted", 12, wrap=True),
 )
+# Too many columns for one page at 9 pt: printed over two pages wide, each repeating Return ID to Ref.
 HELD_UPDATES_COLUMNS = (
-    Column("Return ID", 22), Column("Round", 7), Column("Agency", 14, wrap=True), Column("Review", 12, wrap=True),
-    Column("Ref", 6, number_format="@"), Column("Rating", 7), Column("Progress", 30, wrap=True),
-    Column("Evidence", 18, wrap=True), Column("Revised Date", 11, kind="date"), Column("Updated By", 12, wrap=True),
-    Column("Received", 16, kind="datetime"), Column("Reason", 34, wrap=True), Column("Decision", 10),
-    Column("Decision Note", 24, wrap=True), Column("Decided By", 12, wrap=True),
+    Column("Return ID", 14, wrap=True), Column("Round", 6), Column("Agency", 12, wrap=True),
+    Column("Review", 11, wrap=True), Column("Ref", 6, number_format="@"), Column("Rating", 7),
+    Column("Progress", 30, wrap=True), Column("Evidence", 18, wrap=True), Column("Revised Date", 10, kind="date"),
+    Column("Updated By", 11, wrap=True), Column("Received", 15, kind="datetime"), Column("Reason", 34, wrap=True),
+    Column("Decision", 10), Column("Decision Note", 26, wrap=True), Column("Decided By", 12, wrap=True),
 )
 # The columns of Held Updates a person fills in; the others are ragbook's, rewritten at every consolidation.
 DECISION_HEADERS = ("Decision", "Decision Note", "Decided By")
