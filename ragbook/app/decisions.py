@@ -64,7 +64,7 @@ def apply_decisions(master: Master, *, who: str, today: date | None = None) -> D
     rewrite_held(master, ledger, held)
     changes = sum(entry.field != HELD_UPDATE_FIELD for entry in done.audit)
     return DecisionReport(master.name, tuple(done.accepted), tuple(done.rejected), tuple(done.left),
-                          tuple(done.problems), changes, validate_master(master, today))
+                          tuple(done.problems), changes, validate_master(master, today, register))
 
 
 def decide_plan(plans: Plans, *, who: str, today: date | None = None) -> DecisionReport:

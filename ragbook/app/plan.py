@@ -114,10 +114,11 @@ def plan_findings(register: Register, today: date | None = None) -> list[Finding
     return validate(register, today or date.today()) + [p.as_finding() for p in scan(register.actions)]
 
 
-def validate_master(master: Master, today: date | None = None) -> ValidationReport:
+def validate_master(master: Master, today: date | None = None, register: Register | None = None) -> ValidationReport:
     """Validate as at ``today``; without one, as at the Round sheet's Validate as at (blank: today), so the
-    button and the command judge what is overdue from the same date."""
-    register = master.read_register()
+    button and the command judge what is overdue from the same date. ``register`` is the master's Register
+    when the caller has just written it (consolidation, decisions), so it is not read back again."""
+    register = master.read_register() if register is None else register
     findings = plan_findings(register, today or master.read_round().validate_as_at)
     master.write_findings(findings)
     marked = master.mark_findings(register, findings)

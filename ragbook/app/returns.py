@@ -277,7 +277,7 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
         master.write_returns(updated)
         recorded = True
     pending = [f"{r.return_id} ({r.agency})" for r in updated if r.is_pending]
-    validation = validate_master(master, today) if recorded else None
+    validation = validate_master(master, today, register) if recorded else None
     return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded, validation=validation)
 
 
