@@ -18,7 +18,7 @@ nor Reject) is a problem naming the sheet's row, and the update stays held with 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Sequence
 
@@ -57,7 +57,9 @@ def held_records(ledger: Ledger, previous_held: Sequence[HeldRecord] = ()) -> li
     """The Held Updates sheet's rows: every held entry of the ledger, in the ledger's order, with its reason.
 
     A row of ``previous_held`` (the sheet as it stands) for an update still held keeps the Decision, Decision
-    Note and Decided By a person typed on it; the rows of updates no longer held go.
+    Note and Decided By a person typed on it, as long as the update is the one they saw: when a later copy of
+    the return changed what it holds, the decision is not carried over to words nobody has read, and the reason
+    says to decide again. The rows of updates no longer held go.
     """
     typed = {}
     for row in previous_held:
@@ -66,11 +68,28 @@ def held_records(ledger: Ledger, previous_held: Sequence[HeldRecord] = ()) -> li
     for e in ledger.entries:
         if e.state != HELD:
             continue
+        row = HeldRecord(e.return_id, e.round, e.agency, e.review, e.ref, e.rag, e.progress, e.evidence,
+                         e.revised_date, e.updated_by, e.received, e.note)
         before = typed.get(_key(e.return_id, e.review, e.ref))
-        decision = (before.decision, before.decision_note, before.decided_by) if before else ("", "", "")
-        rows.append(HeldRecord(e.return_id, e.round, e.agency, e.review, e.ref, e.rag, e.progress, e.evidence,
-                               e.revised_date, e.updated_by, e.received, e.note, *decision))
+        if before is not None and before.decision.strip():
+            if _submitted(before) == _submitted(row):
+                row = replace(row, decision=before.decision, decision_note=before.decision_note,
+                              decided_by=before.decided_by)
+            else:
+                row = replace(row, reason=f"{e.note} {CHANGED_SINCE_DECIDED}".strip())
+        elif before is not None:
+            row = replace(row, decision_note=before.decision_note, decided_by=before.decided_by)
+        rows.append(row)
     return rows
+
+
+CHANGED_SINCE_DECIDED = ("(A later copy of the return changed this update after a decision was typed on it, so "
+                         "the decision was cleared; decide again.)")
+
+
+def _submitted(row: HeldRecord) -> tuple[str, ...]:
+    """What the agency submitted, as the sheet shows it (a date may read back as a datetime)."""
+    return tuple(canonical(v) for v in (row.rating, row.progress, row.evidence, row.revised_date, row.updated_by))
 
 
 def apply_decisions(register: Register, ledger: Ledger, held: Sequence[HeldRecord], who: str,

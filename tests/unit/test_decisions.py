@@ -65,6 +65,15 @@ def test_a_decision_typed_on_a_row_still_held_is_kept_and_rows_no_longer_held_go
         ("1.1", "Accept", "Evidence seen at the meeting", "J Smith"), ("2.1", "", "", "")]
 
 
+def test_a_decision_is_not_carried_over_to_an_update_a_later_copy_of_the_return_changed(ledger):
+    typed = decided(ledger, "Accept", "Evidence seen at the meeting", "J Smith")
+    ledger.entries[0] = replace(ledger.entries[0], progress="Policy live; audit booked.")
+    (row,) = held_records(ledger, typed)
+    assert (row.progress, row.decision) == ("Policy live; audit booked.", "")
+    assert row.reason.startswith(BLUE_HELD) and row.reason.endswith("the decision was cleared; decide again.)")
+    assert not apply_decisions(small_plan(), ledger, [row], "jsmith", DECIDED).decided
+
+
 # ---------------------------------------------------------------------------- Accept
 def test_accept_applies_the_held_update_and_says_on_the_audit_log_who_accepted_it(register, ledger):
     done = apply_decisions(register, ledger, decided(ledger, "Accept", "Evidence seen at the meeting"), "jsmith",
