@@ -87,7 +87,7 @@ def test_a_failed_save_leaves_the_old_master_and_no_temporary_file(sample_master
     def crash(path):
         raise OSError("disk full")
 
-    monkeypatch.setattr("ragbook.io.master.workbook._verify_saved", crash)
+    monkeypatch.setattr("ragbook.io.master.workbook.verify_saved", crash)
     with pytest.raises(InputError, match="could not be saved .*disk full.*the master is unchanged"):
         master.save()
     assert sample_master.read_bytes() == before

@@ -21,7 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -33,6 +33,7 @@ from ..xlsx.strings import escapes_as_references, holds_strings
 _SHEET_DATA_OPEN = re.compile(rb"<(\w+:)?sheetData\s*(/?)>")
 _FIRST_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*\br=\"1\"[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_ROW_NUMBER = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
 _DIMENSION_REF = re.compile(rb"<dimension\b[^>]*\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
 _LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*?/>")
 _SHARED_STRING_CELL = re.compile(rb"""\st\s*=\s*["']s["']""")
@@ -67,12 +68,48 @@ def header_only(sheet_xml: bytes) -> bytes:
 
 def with_sheet_data(sheet_xml: bytes, sheet_data: bytes, dimension: str) -> bytes:
     """Put ``sheet_data`` (a whole ``<sheetData>`` element) into the sheet and set its dimension."""
+    return b"".join(with_sheet_data_chunks(sheet_xml, [sheet_data], dimension))
+
+
+def with_sheet_data_chunks(sheet_xml: bytes, sheet_data: Iterable[bytes], dimension: str) -> Iterator[bytes]:
+    """``with_sheet_data`` in pieces: what comes before ``<sheetData>`` (its dimension set), the pieces of the
+    new element as they come, and the rest of the sheet."""
     span = _sheet_data_span(sheet_xml)
     if span is None:
         raise ValueError("the worksheet part has no sheetData element")
-    result = sheet_xml[: span[0]] + sheet_data + sheet_xml[span[1]:]
     # Readers that trust <dimension> (openpyxl read-only, some importers) must see the real extent.
-    return _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), result, count=1)
+    yield _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), sheet_xml[: span[0]], count=1)
+    yield from sheet_data
+    yield sheet_xml[span[1]:]
+
+
+def emptied(sheet_xml: bytes) -> bytes:
+    """The sheet with no cells at all (its ``<sheetData>`` empty): what openpyxl is given of the Summary."""
+    span = _sheet_data_span(sheet_xml)
+    return sheet_xml if span is None else sheet_xml[: span[0]] + b"<sheetData/>" + sheet_xml[span[1]:]
+
+
+def last_row_number(sheet_data: bytes) -> int:
+    """The number of the last ``<row>`` of a ``<sheetData>`` element as ragbook or Excel write it (rows in
+    order, each with its ``r``), 0 when it has none."""
+    at = max(sheet_data.rfind(b"<row "), sheet_data.rfind(b"<row>"))
+    if at < 0:
+        return 0
+    found = _ROW_NUMBER.match(sheet_data, at)
+    if found is None:
+        raise ValueError("the sheet's last row has no number")
+    return int(found.group(1))
+
+
+def appended(sheet_data: bytes, rows: Iterable[bytes]) -> Iterator[bytes]:
+    """A kept ``<sheetData>`` element with more rows' XML put before its end."""
+    closing = sheet_data.rfind(b"</sheetData>")
+    if closing < 0:  # <sheetData/>
+        yield b"<sheetData>"
+    else:
+        yield sheet_data[:closing]
+    yield from rows
+    yield b"</sheetData>"
 
 
 @dataclass(frozen=True)
@@ -83,16 +120,20 @@ class NoteParts:
     drawing: str | None = None
 
 
-def cut_list_sheets(source: Package, list_sheets: set[str],
-                    own_notes: frozenset[str] = frozenset()) -> tuple[bytes, dict[str, NoteParts]]:
-    """An uncompressed in-memory copy of the package with the named sheets cut to their header rows, and the
-    sheets of ``own_notes`` without their notes (the caller reads those itself: ``read_notes``).
+def cut_list_sheets(source: Package, list_sheets: set[str], own_notes: frozenset[str] = frozenset(),
+                    kept_whole: frozenset[str] = frozenset()) -> tuple[bytes, dict[str, NoteParts], set[str]]:
+    """An uncompressed in-memory copy of the package with the named sheets cut to their header rows, the
+    sheets of ``own_notes`` without their notes (the caller reads those itself: ``read_notes``), and the sheets
+    of ``kept_whole`` with no cells when their cells can be carried over as they are (``sheet_data_of``).
 
     Every XML part passes the package's DTD check on the way; the cut sheets' cells are checked by the stream
     reader that reads their values (``MasterWorkbook._read_streamed``).
-    Returns the copy and, for each sheet of ``own_notes`` that has notes, where they are in ``source``.
+    Returns the copy; for each sheet of ``own_notes`` that has notes, where they are in ``source``; and the
+    sheets of ``kept_whole`` given to openpyxl without their cells.
     """
     names = {part: name for name, part in source.sheet_parts.items() if name in list_sheets}
+    whole = {part: name for name, part in source.sheet_parts.items() if name in kept_whole}
+    cells_kept: set[str] = set()
     owned = {part: name for name, part in source.sheet_parts.items() if name in own_notes and part in source}
     early = {part: source.part(part, keep=False) for part in owned}  # read once: their notes are found first
     found: dict[str, NoteParts] = {}
@@ -116,6 +157,9 @@ def cut_list_sheets(source: Package, list_sheets: set[str],
                 # No extent check here: the stream reader checks every cell of these sheets as it reads their
                 # values, and openpyxl gets only the header row.
                 data = header_only(data)
+            elif info.filename in whole and sheet_data_of(data) is not None:
+                data = emptied(data)
+                cells_kept.add(whole[info.filename])
             elif holds_strings(info.filename):
                 data = escapes_as_references(data)
             if info.filename in owned and owned[info.filename] in found:
@@ -123,7 +167,7 @@ def cut_list_sheets(source: Package, list_sheets: set[str],
             elif info.filename in rels_edits:
                 data = _without_relationships(data, rels_edits[info.filename])
             copy.writestr(info.filename, data)
-    return buffer.getvalue(), found
+    return buffer.getvalue(), found, cells_kept
 
 
 def _rels_name(part: str) -> str:
@@ -234,15 +278,25 @@ def written_note_parts(written: zipfile.ZipFile, sheet_part: str) -> tuple[str, 
     return found["comments"], found["vmlDrawing"]
 
 
-def repack(stored: bytes, rewrites: dict[str, Callable[[bytes], bytes]], target: Path) -> None:
+def repack(stored: bytes, rewrites: dict[str, Callable[[bytes], bytes | Iterable[bytes]]], target: Path) -> None:
     """Compress the package openpyxl wrote (stored, uncompressed) into ``target``; each part named in
-    ``rewrites`` is passed through its function on the way, one part at a time."""
+    ``rewrites`` is passed through its function on the way, one part at a time, and written as the pieces
+    its function gives come (a list sheet's XML is never whole in memory)."""
     with zipfile.ZipFile(io.BytesIO(stored)) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
         for info in source.infolist():
             data = source.read(info)
             rewrite = rewrites.get(info.filename)
-            out.writestr(_fresh_info(info), rewrite(data) if rewrite else data)
+            if rewrite is None:
+                out.writestr(_fresh_info(info), data)
+                continue
+            result = rewrite(data)
+            if isinstance(result, bytes):
+                out.writestr(_fresh_info(info), result)
+                continue
+            with out.open(_fresh_info(info), "w") as part:
+                for piece in result:
+                    part.write(piece)
 
 
 def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

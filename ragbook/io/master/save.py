@@ -20,11 +20,13 @@ import re
 import shutil
 import stat
 import uuid
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Protocol
 
 from ...core.errors import InputError, MasterBusyError, RagbookError
+from ..sheets import contract as c
 
 BACKUP_FOLDER = "backups"
 BACKUPS_KEPT = 20
@@ -220,3 +222,23 @@ def _prune(folder: Path, path: Path, disk: Disk) -> None:
             disk.remove(old)
         except OSError:
             pass  # housekeeping: the new master is in place already
+
+
+def verify_saved(path: Path) -> None:
+    """The file just written must be an intact package holding the Register header, or the old master is kept."""
+    from openpyxl import load_workbook  # noqa: PLC0415 - only a master's save reads one back
+
+    with zipfile.ZipFile(path) as archive:
+        broken = archive.testzip()
+        if broken is not None:
+            raise InputError(f"{path}: part {broken} of the written file is damaged.")
+    book = load_workbook(path, read_only=True, keep_vba=False)
+    try:
+        if c.REGISTER not in book.sheetnames:
+            raise InputError(f"{path}: the written file has no Register sheet.")
+        ws = book[c.REGISTER]
+        header = [cell.value for cell in next(ws.iter_rows(min_row=1, max_row=1))]
+        if header[: len(c.REGISTER_COLUMNS)] != [col.header for col in c.REGISTER_COLUMNS]:
+            raise InputError(f"{path}: the written file's Register header is not the contract's.")
+    finally:
+        book.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from openpyxl.utils import get_column_letter
 
@@ -53,7 +53,9 @@ def serial(value: date) -> float:
     return float((value - _EPOCH.date()).days)
 
 
-def cell_xml(ref: str, value: object, style: ColumnStyle, style_override: int | None = None) -> str:
+def cell_xml(ref: str, value: object, style: ColumnStyle, style_override: int | None = None,
+             number: Callable[[float], str] = repr) -> str:
+    """One cell's XML (``""`` for a blank); ``number`` writes a number's digits (every digit, by default)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -72,34 +74,63 @@ def cell_xml(ref: str, value: object, style: ColumnStyle, style_override: int | 
     if isinstance(value, date):
         return f'<c r="{ref}" s="{style.date}"><v>{serial(value):.0f}</v></c>'
     if isinstance(value, (int, float)):
-        return f'<c r="{ref}" s="{style.text}"><v>{value!r}</v></c>'
-    return cell_xml(ref, str(value), style, style_override)
+        return f'<c r="{ref}" s="{style.text}"><v>{number(value)}</v></c>'
+    return cell_xml(ref, str(value), style, style_override, number)
 
 
 def sheet_data(
+    header: Sequence[tuple[object, int]],
+    header_height: float | None,
+    rows: Sequence[Sequence[object]],
+    styles: Sequence[ColumnStyle],
+    heights: Callable[[Sequence[object]], float | None] | None = None,
+    overrides: Callable[[int, object], int | None] | None = None,
+) -> tuple[bytes, int]:
+    """The ``<sheetData>`` element for a header row and data rows; returns it and the number of data rows."""
+    return b"".join(sheet_data_chunks(header, header_height, rows, styles, heights, overrides)), len(rows)
+
+
+def sheet_data_chunks(
     header: Sequence[tuple[object, int]],
     header_height: float | None,
     rows: Iterable[Sequence[object]],
     styles: Sequence[ColumnStyle],
     heights: Callable[[Sequence[object]], float | None] | None = None,
     overrides: Callable[[int, object], int | None] | None = None,
-) -> tuple[bytes, int]:
-    """The ``<sheetData>`` element for a header row and data rows; returns it and the number of data rows.
+) -> Iterator[bytes]:
+    """The ``<sheetData>`` element for a header row and data rows, in pieces of a few thousand rows (a sheet of
+    20,000 actions is tens of megabytes of XML: written piece by piece, it is never whole in memory).
 
     ``overrides(column_index, value)`` may give a cell its own style (a rating's colour); ``heights(row)`` a
     row height in points.
     """
-    letters = [get_column_letter(i) for i in range(1, max(len(styles), len(header)) + 1)]
-    out = ["<sheetData>"]
+    letters = _letters(max(len(styles), len(header)))
     height = f' ht="{header_height}" customHeight="1"' if header_height else ""
-    out.append(f'<row r="1"{height}>')
+    first = [f'<sheetData><row r="1"{height}>']
     for position, (value, style_id) in enumerate(header):
-        out.append(cell_xml(f"{letters[position]}1", value, ColumnStyle(style_id, style_id, style_id, style_id)))
-    out.append("</row>")
-    count = 0
+        first.append(cell_xml(f"{letters[position]}1", value, ColumnStyle(style_id, style_id, style_id, style_id)))
+    first.append("</row>")
+    yield "".join(first).encode("utf-8")
+    yield from row_chunks(rows, styles, 2, heights, overrides)
+    yield b"</sheetData>"
+
+
+def row_chunks(
+    rows: Iterable[Sequence[object]],
+    styles: Sequence[ColumnStyle],
+    first_number: int,
+    heights: Callable[[Sequence[object]], float | None] | None = None,
+    overrides: Callable[[int, object], int | None] | None = None,
+    per_chunk: int = 2000,
+) -> Iterator[bytes]:
+    """The ``<row>`` elements of ``rows``, numbered from ``first_number``, as UTF-8 pieces of ``per_chunk`` rows."""
+    letters = _letters(len(styles))
+    out: list[str] = []
     append = out.append
-    for count, values in enumerate(rows, start=1):
-        number = str(count + 1)
+    for number_, values in enumerate(rows, start=first_number):
+        if len(values) > len(letters):
+            letters = _letters(len(values))
+        number = str(number_)
         row_height = heights(values) if heights else None
         append(f'<row r="{number}" ht="{row_height}" customHeight="1">' if row_height else f'<row r="{number}">')
         for position, value in enumerate(values):
@@ -119,5 +150,12 @@ def sheet_data(
             else:
                 append(cell_xml(letters[position] + number, value, styles[position], override))
         append("</row>")
-    out.append("</sheetData>")
-    return "".join(out).encode("utf-8"), count
+        if (number_ - first_number + 1) % per_chunk == 0:
+            yield "".join(out).encode("utf-8")
+            out.clear()
+    if out:
+        yield "".join(out).encode("utf-8")
+
+
+def _letters(count: int) -> list[str]:
+    return [get_column_letter(i) for i in range(1, count + 1)]

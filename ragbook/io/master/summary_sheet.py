@@ -1,4 +1,4 @@
-"""Draw the Summary sheet of a master file with openpyxl: the tables of ``summary_layout`` and native charts.
+"""Draw the Summary sheet of a master file with openpyxl: all but its cells (``summary_cells``), and native charts.
 
 The sheet is rebuilt from nothing on every refresh (a refresh twice gives the same sheet). Charts are native
 Excel charts whose series point at the tables' cells, coloured from the Rating Index; their axes are written
@@ -7,14 +7,11 @@ explicitly as shown, because Excel and LibreOffice hide axes openpyxl leaves uns
 
 from __future__ import annotations
 
-from copy import copy
-
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, DoughnutChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import DataPoint, SeriesLabel
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -22,16 +19,9 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..sheets import contract as c
-from ..sheets.values import DATE_FORMAT
-from ..xlsx.cells import BODY_PT, FONT_NAME, font, print_to_scale, put
+from ..xlsx.cells import BODY_PT, FONT_NAME, font, print_to_scale
 from ..xlsx.chart_text import style_chart
 from ..sheets.summary_layout import Block, Chart, SheetLayout
-
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-HEADER_FONT = font(bold=True, color="FFFFFF")
-TITLE_FONT = font(bold=True, size=12, color="1F3864")
-TOP, TOP_WRAP = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
-
 
 def fresh_summary_sheet(book: Workbook) -> Worksheet:
     """The Summary sheet emptied in place (an ``.xlsm``'s VBA knows the sheet: it must stay the same sheet)."""
@@ -50,20 +40,11 @@ def fresh_summary_sheet(book: Workbook) -> Worksheet:
     return ws
 
 
-def draw(book: Workbook, sheet_layout: SheetLayout) -> Worksheet:
+def draw_frame(book: Workbook, sheet_layout: SheetLayout) -> Worksheet:
+    """Everything of the Summary but its cells and row heights (``summary_cells`` writes those as XML)."""
     ws = fresh_summary_sheet(book)
-    ws["A1"] = sheet_layout.title
-    ws["A1"].font = font(bold=True, size=16, color="1F3864")
-    put(ws["A2"], sheet_layout.subtitle)
-    ws["A2"].font = font(italic=True, color="595959")
-    put(ws["A3"], sheet_layout.marking)
-    ws["A3"].font = font(bold=True)
     for column, width in enumerate(sheet_layout.widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-    for block in sheet_layout.blocks:
-        _draw_block(ws, block)
-    for number, height in sheet_layout.heights:
-        ws.row_dimensions[number].height = height
     _rating_rules(ws, sheet_layout)
     for chart in sheet_layout.charts:
         _draw_chart(ws, sheet_layout.block(chart.block), chart)
@@ -86,37 +67,6 @@ def _rating_rules(ws: Worksheet, sheet_layout: SheetLayout) -> None:
         ws.conditional_formatting.add(area, CellIsRule(
             operator="equal", formula=[f'"{escaped}"'], fill=PatternFill("solid", fgColor=fill, bgColor=fill),
             font=font(bold=True, color=colour)))
-
-
-def _draw_block(ws: Worksheet, block: Block) -> None:
-    ws.cell(block.row, 1, block.title).font = TITLE_FONT
-    fills = {offset: (fill, colour) for offset, fill, colour in block.fills}
-    for offset, header in enumerate(block.header):
-        cell = ws.cell(block.header_row, 1 + offset)
-        put(cell, header)
-        fill, colour = fills.get(offset, ("1F3864", "FFFFFF"))
-        cell.fill = PatternFill("solid", fgColor=fill)
-        cell.font = font(bold=True, color=colour)
-        cell.alignment = Alignment(horizontal="center" if offset else "left", vertical="center", wrap_text=True)
-    if not block.rows:
-        ws.cell(block.first_data_row, 1, block.note).font = font(italic=True, color="595959")
-        return
-    # One style per column, copied into each cell: setting a cell's alignment and format one by one looks each
-    # up in openpyxl's style registry, which costs seconds on a summary of 20,000 actions.
-    styles = []
-    for offset in range(len(block.header)):
-        template = Cell(ws)
-        template.alignment = TOP_WRAP if offset in block.wrap_columns else TOP
-        if offset in block.percent_columns:
-            template.number_format = "0%"
-        elif offset in block.date_columns:
-            template.number_format = DATE_FORMAT
-        styles.append(template._style)  # noqa: SLF001 - openpyxl's own way of copying a style
-    for number, values in enumerate(block.rows, start=block.first_data_row):
-        for offset, value in enumerate(values):
-            cell = ws.cell(number, 1 + offset)
-            cell._style = copy(styles[offset] if offset < len(styles) else styles[-1])  # noqa: SLF001
-            put(cell, value)  # after the style: text that looks like a formula adds its quote prefix to it
 
 
 def _draw_chart(ws: Worksheet, block: Block, spec: Chart) -> None:

@@ -18,7 +18,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -29,7 +29,7 @@ from ...core.errors import InputError
 from ...core.ledger import LEDGER_SHEET, Ledger, parse_ledger
 from ...core.model import ActionKey, Agency, Register
 from ...core.ratings import DEFAULT_INDEX, RatingIndex
-from ...core.records import Finding
+from ...core.records import AuditEntry, Finding, UpdateRecord
 from ...core.repair import CellNote
 from ...core.summary import Summary
 from ..ooxml.kinds import ENCRYPTED_OLE, XLSM, XLSX, describe_kind, refuse_password, sniff
@@ -44,8 +44,11 @@ from .layout import (columns_of, fit_table, make_list_sheet, new_book, replace_r
 from ..xlsx.notes import Note
 from ..xlsx.validation import rating_list, rating_prompt, validation
 from .preserve import check_macros_kept, check_preservable, macro_parts
-from .save import check_not_open, save_atomically
+from .save import check_not_open, save_atomically, verify_saved
 from .writer import Writer
+
+if TYPE_CHECKING:
+    from .summary_cells import SummaryCells
 
 
 @dataclass
@@ -75,6 +78,11 @@ class MasterWorkbook(records.ListSheets):
     # carries those sheets' rows over as they were instead of writing them again.
     original: bytes | None = None
     untouched: dict[str, str] = field(default_factory=dict)
+    # Where the rows appended to an untouched list sheet begin (the Audit Log, the Updates sheet): a save keeps
+    # the sheet's rows as they were and writes only these after them.
+    appended_from: dict[str, int] = field(default_factory=dict)
+    # The Summary drawn since opening (its cells are written as XML on saving), else None.
+    summary_cells: SummaryCells | None = None
 
     @property
     def name(self) -> str:
@@ -108,7 +116,7 @@ class MasterWorkbook(records.ListSheets):
         if kind not in {XLSX, XLSM} or sniffed.package is None:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
         with sniffed.package as source:
-            book, notes_at = _load(source, keep_vba=(kind == XLSM))
+            book, notes_at, cells_kept = _load(source, keep_vba=(kind == XLSM))
             missing = [name for name in (c.REGISTER, c.RATING_INDEX) if name not in book.sheetnames]
             if missing:
                 raise InputError(f"{path}: has no {' or '.join(repr(m) for m in missing)} sheet, so it is not a "
@@ -119,7 +127,7 @@ class MasterWorkbook(records.ListSheets):
             master.notes = _read_notes(source, notes_at)
             master.original = source.data
             master.untouched = {name: part for name, part in source.sheet_parts.items()
-                                if name in master.lists and part in source}
+                                if (name in master.lists or name in cells_kept) and part in source}
         return master
 
     def _touch(self, sheet: str) -> None:
@@ -128,7 +136,8 @@ class MasterWorkbook(records.ListSheets):
         self.untouched.pop(sheet, None)
 
     def kept_sheet_data(self, sheet: str) -> tuple[bytes, str] | None:
-        """The list sheet's ``<sheetData>`` and dimension as opened, if nothing wrote to it since (else None)."""
+        """The sheet's ``<sheetData>`` and dimension as opened (a list sheet or the Summary), if nothing wrote to it
+        since and its cells can be carried over as they are (else None)."""
         part = self.untouched.get(sheet)
         return package.kept_sheet_data(self.original, part) if part and self.original is not None else None
 
@@ -179,7 +188,7 @@ class MasterWorkbook(records.ListSheets):
         save_atomically(Writer(self), self.path, verify=self._verify)
 
     def _verify(self, written: Path) -> None:
-        _verify_saved(written)
+        verify_saved(written)
         if self.macros:
             check_macros_kept(self.macros, written, self.path)
 
@@ -299,12 +308,35 @@ class MasterWorkbook(records.ListSheets):
         self.write_index(index)
         return counts
 
-    def write_summary(self, summary: Summary) -> None:
-        self.changed = True
-        from ..sheets.summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
-        from .summary_sheet import draw  # noqa: PLC0415
+    def append_audit(self, entries: Iterable[AuditEntry]) -> None:
+        self._append(c.AUDIT_LOG, records.audit_values(entries), super().append_audit, entries)
 
-        draw(self.book, layout(summary))
+    def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
+        self._append(c.UPDATES, records.update_values(updates), super().append_updates, updates)
+
+    def _append(self, sheet: str, rows: list[list[object]], rewrite: Callable, items: Iterable) -> None:
+        """Rows added at the end of a list sheet in the contract's columns; a sheet whose columns a person
+        changed is written afresh in the contract's order instead (``rewrite``)."""
+        content = self.lists[sheet]
+        headers = [col.header for col in c.LIST_SHEETS[sheet]]
+        if content.headers != headers:
+            rewrite(items)
+            return
+        self.changed = True
+        if sheet in self.untouched:
+            self.appended_from.setdefault(sheet, len(content.rows))
+        content.rows.extend(rows)
+        fit_table(self.book[sheet], c.table_name(sheet), headers, len(content.rows))
+
+    def write_summary(self, summary: Summary) -> None:
+        self._touch(c.SUMMARY)
+        from ..sheets.summary_layout import layout  # noqa: PLC0415 - only the summary needs the drawing code
+        from .summary_cells import SummaryCells  # noqa: PLC0415
+        from .summary_sheet import draw_frame  # noqa: PLC0415
+
+        sheet_layout = layout(summary)
+        draw_frame(self.book, sheet_layout)
+        self.summary_cells = SummaryCells(self.book, sheet_layout)
 
     def _date_validation(self, rows: int) -> None:
         ws = self.book[c.REGISTER]
@@ -321,19 +353,21 @@ def blank_book() -> Workbook:
     return MasterWorkbook.create(Path("blank.xlsx")).book
 
 
-def _load(source: Package, keep_vba: bool) -> tuple[Workbook, dict[str, package.NoteParts]]:
+def _load(source: Package, keep_vba: bool) -> tuple[Workbook, dict[str, package.NoteParts], set[str]]:
     """The master as openpyxl sees it, once nothing a save would lose is in it and its list sheets are cut
-    (the Register's notes are cut too: the master holds them itself); and where the Register's notes are."""
+    (the Register's notes are cut too: the master holds them itself, and the Summary's cells when they can be
+    carried over as they are); where the Register's notes are; and whether the Summary's cells were cut."""
     path = source.path
     try:
         try:
             check_preservable(source)
         except zipfile.BadZipFile:
             raise InputError(f"{path}: is damaged (it starts like a zip package but cannot be opened).") from None
-        copy, notes_at = package.cut_list_sheets(source, {*c.STREAMED_SHEETS, LEDGER_SHEET}, frozenset({c.REGISTER}))
+        copy, notes_at, cells_kept = package.cut_list_sheets(
+            source, {*c.STREAMED_SHEETS, LEDGER_SHEET}, frozenset({c.REGISTER}), frozenset({c.SUMMARY}))
         book = load_workbook(io.BytesIO(copy), keep_vba=keep_vba, rich_text=False)
         package.restore_note_sizes(book, source)
-        return book, notes_at
+        return book, notes_at, cells_kept
     except MalformedPartError as exc:
         cause: Exception = exc.cause
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
@@ -347,21 +381,3 @@ def _read_notes(source: Package, notes_at: dict[str, package.NoteParts]) -> dict
     except MalformedPartError as exc:
         raise InputError(f"{source.path}: its notes cannot be read (part {exc.part} is not well-formed: "
                          f"{exc.cause}).") from None
-
-
-def _verify_saved(path: Path) -> None:
-    """The file just written must be an intact package holding the Register header, or the old master is kept."""
-    with zipfile.ZipFile(path) as archive:
-        broken = archive.testzip()
-        if broken is not None:
-            raise InputError(f"{path}: part {broken} of the written file is damaged.")
-    book = load_workbook(path, read_only=True, keep_vba=False)
-    try:
-        if c.REGISTER not in book.sheetnames:
-            raise InputError(f"{path}: the written file has no Register sheet.")
-        ws = book[c.REGISTER]
-        header = [cell.value for cell in next(ws.iter_rows(min_row=1, max_row=1))]
-        if header[: len(c.REGISTER_COLUMNS)] != [col.header for col in c.REGISTER_COLUMNS]:
-            raise InputError(f"{path}: the written file's Register header is not the contract's.")
-    finally:
-        book.close()

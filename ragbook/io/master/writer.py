@@ -17,20 +17,19 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from ...core.errors import InputError
 from ..sheets import contract as c
 from ..sheets.values import DATE_FORMAT, DATETIME_FORMAT
 from ..sheets.printing import capacity, row_points
-from ..xlsx.cells import drop_empty_protection, font
+from ..xlsx.cells import drop_empty_protection, font, style_id
 from ..xlsx.notes import NOTES_DRAWINGS, anchor_notes, comments_part, drawing_part
 from ..xlsx.strings import escape_looking_text, holds_strings
 from . import package, sheetxml
@@ -71,6 +70,9 @@ class Writer:
             stand_in.comment = None
         # Only now are the sheets' part names known: openpyxl numbers the parts as it writes them.
         rewrites = {book[name].path.lstrip("/"): put for name, put in writers.items()}
+        summary = self._prepare_summary()
+        if summary is not None and c.SUMMARY in book.sheetnames:
+            rewrites[book[c.SUMMARY].path.lstrip("/")] = summary
         with zipfile.ZipFile(buffer) as written:
             for name in written.namelist():
                 if name.startswith(NOTES_DRAWINGS):
@@ -92,7 +94,7 @@ class Writer:
         columns = columns_of(name)
         width = max(len(content.headers), len(columns), max(map(len, content.rows), default=0))
         # The header's look is ragbook's own too (a named font, so that it prints in the body's face).
-        header_style = _style_id(book, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+        header_style = style_id(book, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
         if columns:
             print_setup(ws, name, self.marking)
         for position, header in enumerate(content.headers, start=1):
@@ -109,12 +111,12 @@ class Writer:
         if name == c.REGISTER:
             index = master.read_index()
             rating_styles = {
-                r.code: _style_id(book, fill=PatternFill("solid", fgColor=r.fill), font=font(color=r.font, bold=True),
+                r.code: style_id(book, fill=PatternFill("solid", fgColor=r.fill), font=font(color=r.font, bold=True),
                                   alignment=CENTRE)
                 for r in index.ratings
             }
             rag_at = [col.attribute for col in c.REGISTER_COLUMNS].index("rag")
-            plain_rag = _style_id(book, alignment=CENTRE)
+            plain_rag = style_id(book, alignment=CENTRE)
 
             def overrides(position: int, value: object) -> int | None:
                 if position != rag_at:
@@ -123,38 +125,61 @@ class Writer:
 
             header_height = header_height or REGISTER_HEADER_HEIGHT
 
-        def put_rows(sheet_xml: bytes) -> bytes:
+        def put_rows(sheet_xml: bytes) -> bytes | Iterator[bytes]:
             kept = master.kept_sheet_data(name)  # read only now, one sheet at a time, as the rows are written
             if kept is not None:
-                return package.with_sheet_data(sheet_xml, *kept)
-            try:
-                xml, count = sheetxml.sheet_data(header, header_height, content.rows, styles, heights, overrides)
-            except sheetxml.CellTooLongError as exc:
-                raise InputError(f"{master.path}: sheet '{name}' {exc}, so it was not saved; the master is "
-                                 f"unchanged.") from None
-            return package.with_sheet_data(sheet_xml, xml, f"A1:{get_column_letter(max(width, 1))}{count + 1}")
+                data, dimension = kept
+                added = content.rows[master.appended_from.get(name, len(content.rows)):]
+                if not added:
+                    return package.with_sheet_data(sheet_xml, data, dimension)
+                last = package.last_row_number(data)
+                rows = sheetxml.row_chunks(added, styles, last + 1, heights, overrides)
+                extent = f"A1:{get_column_letter(max(width, _columns_of_extent(dimension)))}{last + len(added)}"
+                return self._refusing_long_text(name, package.with_sheet_data_chunks(
+                    sheet_xml, package.appended(data, rows), extent))
+            chunks = sheetxml.sheet_data_chunks(header, header_height, content.rows, styles, heights, overrides)
+            extent = f"A1:{get_column_letter(max(width, 1))}{len(content.rows) + 1}"
+            return self._refusing_long_text(name, package.with_sheet_data_chunks(sheet_xml, chunks, extent))
 
         return put_rows
 
+    def _refusing_long_text(self, sheet: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        """The pieces of a sheet part; a text longer than a cell holds stops the save with one sentence."""
+        try:
+            yield from pieces
+        except sheetxml.CellTooLongError as exc:
+            raise InputError(f"{self.master.path}: sheet '{sheet}' {exc}, so it was not saved; the master is "
+                             f"unchanged.") from None
 
-def _style_id(book: Workbook, **style: object) -> int:
-    """The cellXfs index openpyxl will write for this combination of font, fill, alignment and format."""
-    cell = Cell(book.active)
-    for attribute, value in style.items():
-        setattr(cell, attribute, value)
-    return cell.style_id
+    def _prepare_summary(self) -> Callable[[bytes], bytes | Iterator[bytes]] | None:
+        """What puts the Summary's cells into its part: those drawn since opening, or those it had, kept."""
+        master = self.master
+        drawn = master.summary_cells
+        if drawn is not None:
+            extent = f"A1:{get_column_letter(drawn.last_column)}{drawn.last_row}"
+            return lambda sheet_xml: self._refusing_long_text(
+                c.SUMMARY, package.with_sheet_data_chunks(sheet_xml, drawn.sheet_data(), extent))
+        kept = master.kept_sheet_data(c.SUMMARY)
+        if kept is None:
+            return None  # openpyxl holds its cells (an older master's), or it has none
+        return lambda sheet_xml: package.with_sheet_data(sheet_xml, *kept)
+
+
+def _columns_of_extent(dimension: str) -> int:
+    """How many columns a dimension such as ``A1:M2001`` spans."""
+    return column_index_from_string(dimension.rsplit(":", 1)[-1].rstrip("0123456789") or "A")
 
 
 def _column_style(book: Workbook, column: c.Column | None) -> sheetxml.ColumnStyle:
     alignment = WRAP if column is not None and column.wrap else TOP
     text_format = column.number_format if column is not None else "General"
-    with_time = _style_id(book, alignment=alignment, number_format=DATETIME_FORMAT)
+    with_time = style_id(book, alignment=alignment, number_format=DATETIME_FORMAT)
     return sheetxml.ColumnStyle(
-        text=_style_id(book, alignment=alignment, number_format=text_format),
-        quoted=_style_id(book, alignment=alignment, number_format=text_format, quotePrefix=True),
+        text=style_id(book, alignment=alignment, number_format=text_format),
+        quoted=style_id(book, alignment=alignment, number_format=text_format, quotePrefix=True),
         # A date-and-time column shows the time even at midnight: "When" is a moment, not a day.
         date=with_time if column is not None and column.kind == "datetime" else
-        _style_id(book, alignment=alignment, number_format=DATE_FORMAT),
+        style_id(book, alignment=alignment, number_format=DATE_FORMAT),
         datetime=with_time,
     )
 

@@ -37,6 +37,15 @@ def put(cell: Cell, value: object, column: Column | None = None) -> None:
 
 
 
+def style_id(book, **style: object) -> int:
+    """The cellXfs index openpyxl will write for this combination of font, fill, alignment and format (cells
+    ragbook writes as XML text name their style by it)."""
+    cell = Cell(book.active)
+    for attribute, value in style.items():
+        setattr(cell, attribute, value)
+    return cell.style_id
+
+
 def drop_empty_protection(book) -> None:
     """An empty ``<workbookProtection/>`` (openpyxl writes one for a new book) protects nothing; Excel flags it."""
     if book.security is not None and not any(vars(book.security).values()):
