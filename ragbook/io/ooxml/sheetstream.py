@@ -14,16 +14,15 @@ python-calamine gave them (see ``cellvalues``), so that every reader above is un
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ...core.errors import InputError, UnsafeFileError
+from ...core.errors import UnsafeFileError
 from . import cellvalues as cv
+from . import sheetfast
 from . import xmlstream as xs
 from .opc import SMALL_PART, Book
-
-EXCEL_TEXT = 32_767  # the most characters Excel holds in one cell
+from .sheetcells import EXCEL_TEXT, Cells, Typing
 EXCEL_ROWS, EXCEL_COLUMNS = cv.EXCEL_ROWS, cv.EXCEL_COLUMNS
 _DIGITS = "0123456789"
 
@@ -50,32 +49,6 @@ class Limits:
     max_grid: int = 20_000_000  # rows x columns of a sheet handed over as a dense grid (``SheetReader.grid``)
 
 
-@dataclass
-class Cells:
-    """One sheet's cells: values by row number (1-based) and column (0-based), only cells holding one."""
-
-    rows: dict[int, dict[int, object]] = field(default_factory=dict)
-    formulas: dict[int, set[int]] = field(default_factory=dict)  # row -> columns whose cell holds a formula
-    errors: dict[int, dict[int, str]] = field(default_factory=dict)  # row -> column -> "#N/A"...
-    unaddressed: int = 0  # cells without an ``r`` address (placed where Excel would place them)
-
-    @property
-    def width(self) -> int:
-        """Columns up to the last holding a value or an error (an error cell is part of the sheet's extent)."""
-        return max((max(row) + 1 for part in (self.rows, self.errors) for row in part.values() if row), default=0)
-
-    def grid(self) -> list[list[object]]:
-        """Rows 1.. of values, "" for a blank (and an error), every row as wide as the widest: the dense grid
-        python-calamine gave."""
-        height, width = max(max(self.rows, default=0), max(self.errors, default=0)), self.width
-        grid = [[""] * width for _ in range(height)]
-        for number, row in self.rows.items():
-            line = grid[number - 1]
-            for column, value in row.items():
-                line[column] = value
-        return grid
-
-
 class SheetReader:
     """Reads sheets of one workbook (``opc.Book``); the shared strings and styles are read once, when needed.
     With ``blank_text``, text of nothing but spaces reads as a blank cell (as a return's reader wants it)."""
@@ -88,7 +61,7 @@ class SheetReader:
         self._styles: dict[str, str] | None = None
 
     # ----------------------------------------------------------------- what a sheet needs first
-    def _too_much_text(self) -> UnsafeFileError:
+    def too_much_text(self) -> UnsafeFileError:
         return UnsafeFileError(f"{self.path}: holds more than {self.limits.max_text:,} characters of text, far "
                                f"more than {self.limits.holds}; refused.")
 
@@ -102,6 +75,14 @@ class SheetReader:
         # The handlers only gather the text; the caps are checked after each chunk (a chunk adds at most a
         # megabyte), and Excel's escapes and the 32,767-character limit are applied once, at the end.
         limits = self.limits
+        plain = sheetfast.read_strings(self.book.package, self.book.shared_strings, limits)
+        if plain is not None:
+            if len(plain) > limits.max_strings:
+                raise self._too_many_strings()
+            self.text += sum(map(len, plain))
+            if self.text > limits.max_text:
+                raise self.too_much_text()
+            return self._finished_strings(plain)
         strings: list[str] = []
         append = strings.append
         in_item = in_text = phonetic = fresh = False
@@ -139,16 +120,23 @@ class SheetReader:
         def between() -> None:
             nonlocal checked, pending
             if len(strings) > limits.max_strings:
-                raise UnsafeFileError(f"{self.path}: holds more than {limits.max_strings:,} shared strings, far "
-                                      f"more than {limits.holds}; refused.")
+                raise self._too_many_strings()
             self.text += sum(map(len, strings[checked:])) - pending
             checked = max(len(strings) - 1, 0)
             pending = len(strings[checked]) if strings else 0
             if self.text > limits.max_text:
-                raise self._too_much_text()
+                raise self.too_much_text()
 
         xs.parse(self.book.package, self.book.shared_strings, limits.max_part, start, end, chars, limits.holds,
                  between)
+        return self._finished_strings(strings)
+
+    def _too_many_strings(self) -> UnsafeFileError:
+        return UnsafeFileError(f"{self.path}: holds more than {self.limits.max_strings:,} shared strings, far more "
+                               f"than {self.limits.holds}; refused.")
+
+    def _finished_strings(self, strings: list[str]) -> tuple[list[str], frozenset[int]]:
+        """Excel's escapes undone, and the strings too long for a cell noted (refused when a cell uses one)."""
         too_long, blank_text = set(), self.blank_text
         for index, text in enumerate(strings):
             if "_x" in text:
@@ -183,6 +171,11 @@ class SheetReader:
         if part is None:
             return Cells()
         strings, too_long = self.strings() if self.book.shared_strings else ([], frozenset())
+        typing = Typing(self, sheet, strings, too_long, self.styles(), self.book.date1904, self.limits.max_text)
+        cells = sheetfast.read(self.book.package, part, typing, self.limits, sheet)
+        if cells is not None:
+            self.text = typing.text
+            return cells
         return _read_sheet(self, sheet, part, strings, too_long, self.styles())
 
     def grid(self, sheet: str) -> list[list[object]]:
@@ -199,18 +192,19 @@ def _read_sheet(reader: SheetReader, sheet: str, part: str, strings: list[str], 
                 styles: dict[str, str]) -> Cells:
     """One streaming pass over a worksheet part. The handlers are closures over local state, with the common
     case of a cell (its address in its row, a shared string or a number) inline: this is the hot loop."""
-    limits, path, date1904 = reader.limits, reader.path, reader.book.date1904
+    limits, path = reader.limits, reader.path
     max_rows, max_columns, max_cells = limits.max_rows, limits.max_columns, limits.max_cells
     cells = Cells()
     rows, formulas, errors = cells.rows, cells.formulas, cells.errors
-    columns, letters, count, element = cv.columns(), cv.column_letters(), len(strings), _ELEMENTS.get
+    columns, letters, element = cv.columns(), cv.column_letters(), _ELEMENTS.get
+    typing = Typing(reader, sheet, strings, too_long, styles, reader.book.date1904, limits.max_text)
+    typed = typing.value
     excel_columns = len(letters)
     collecting = 0  # 1 in a cell's <v>, 2 in the <t> of its inline string
     in_cell = inline = phonetic = formula = False
     row_number, row_text, last_row, last_column, stored, row_of_values = 1, "1", 0, 0, 0, 0
     ref = kind = style = value_text = inline_text = None
     row_values: dict[int, object] = {}
-    text, max_text, blank_text = reader.text, limits.max_text, reader.blank_text  # characters read so far
 
     def start(name: str, attributes: dict) -> None:
         nonlocal collecting, in_cell, inline, phonetic, formula, ref, kind, style, value_text, inline_text
@@ -236,7 +230,7 @@ def _read_sheet(reader: SheetReader, sheet: str, part: str, strings: list[str], 
             phonetic = True
 
     def end(name: str) -> None:
-        nonlocal collecting, in_cell, inline, phonetic, last_column, stored, row_values, row_of_values, text
+        nonlocal collecting, in_cell, inline, phonetic, last_column, stored, row_values, row_of_values
         if collecting and name in _VT:
             collecting = 0
         elif name in _C and in_cell:
@@ -256,47 +250,9 @@ def _read_sheet(reader: SheetReader, sheet: str, part: str, strings: list[str], 
                 raise UnsafeFileError(f"{path}: sheet '{sheet}' has a cell at {cv.letters(column)}{row}, far "
                                       f"outside {limits.holds}; refused.")
             column -= 1
-            # What it holds.
-            if kind == "s":
-                try:
-                    index = int(value_text)
-                    value = strings[index] if index >= 0 else None
-                except (TypeError, ValueError, IndexError):
-                    value = None
-                if value is None:
-                    raise cv.damaged(path, sheet, f"cell {cv.letters(column + 1)}{row}", f"refers to shared string "
-                                   f"{(value_text or '')[:40]!r}, but the workbook holds {count}")
-                if too_long and index in too_long:
-                    raise _too_long(path, sheet, row, column)
-            elif kind == "inlineStr" or kind == "str":  # text: the whole of a master's list sheets
-                value = inline_text if kind == "inlineStr" else value_text
-                if value is not None:
-                    if "_x" in value:
-                        value = cv.unescape(value)
-                    if len(value) > EXCEL_TEXT:
-                        raise _too_long(path, sheet, row, column)
-                    text += len(value)
-                    if text > max_text:
-                        raise reader._too_much_text()
-                    if blank_text and not value.strip():
-                        value = ""
-            elif kind is None or kind == "n":
-                if value_text is None:
-                    value = None
-                else:
-                    try:
-                        value = float(value_text)
-                    except ValueError:
-                        value = math.nan
-                    if value - value:  # not a finite number
-                        raise cv.damaged(path, sheet, f"cell {cv.letters(column + 1)}{row}",
-                                       f"holds {value_text[:40]!r} as a number")
-                    if style is not None and style in styles:
-                        value = cv.from_serial(value, styles[style], date1904)
-            else:
-                value = _other(reader, sheet, row, column, kind, value_text)
-                if kind == "e":
-                    errors.setdefault(row, {})[column] = (value_text or "").strip()[:40]
+            value = typed(row, column, kind, style, value_text, inline_text)
+            if kind == "e":
+                errors.setdefault(row, {})[column] = (value_text or "").strip()[:40]
             if formula:
                 formulas.setdefault(row, set()).add(column)
             if value is not None and value != "":
@@ -326,21 +282,10 @@ def _read_sheet(reader: SheetReader, sheet: str, part: str, strings: list[str], 
     try:
         xs.parse(reader.book.package, part, limits.max_part, start, end, chars, limits.holds)
     finally:
-        reader.text = text
+        reader.text = typing.text
     return cells
 
 
-def _other(reader: SheetReader, sheet: str, row: int, column: int, kind: str, value_text: str | None) -> object:
-    """A cell that is neither text nor a number: TRUE/FALSE, an error, an ISO date."""
-    path = reader.path
-    if kind == "b":
-        return cv.boolean(path, sheet, row, column, value_text)
-    if kind == "e":
-        return None
-    if kind == "d":
-        return None if value_text is None else cv.from_iso(value_text.strip())
-    raise InputError(f"{path}: sheet '{sheet}' cell {cv.letters(column + 1)}{row} has the unknown type {kind!r}; ask "
-                     f"for the file to be saved again from Excel.")
 
 
 # ---------------------------------------------------------------------------- cells gone wrong
@@ -352,8 +297,3 @@ def _longer(path: Path, sheet: str, ref: str | None, text: str, data: str) -> st
         raise UnsafeFileError(f"{path}: sheet '{sheet}' {where} holds more than {EXCEL_TEXT:,} characters, longer "
                               f"than Excel allows in a cell; refused.")
     return joined
-
-
-def _too_long(path: Path, sheet: str, row: int, column: int) -> UnsafeFileError:
-    return UnsafeFileError(f"{path}: sheet '{sheet}' cell {cv.letters(column + 1)}{row} holds more than "
-                           f"{EXCEL_TEXT:,} characters, longer than Excel allows in a cell; refused.")
