@@ -15,6 +15,7 @@ from typing import Sequence
 from ..core.decisions import HELD_UPDATE_FIELD, apply_decisions as decide, held_records
 from ..core.errors import InputError
 from ..core.ledger import Ledger, canonical
+from ..core.model import Register
 from ..core.records import HeldRecord
 from .plan import ValidationReport, validate_master
 from .ports import Master, Plans
@@ -43,18 +44,23 @@ class DecisionReport:
 
 def apply_decisions(master: Master, *, who: str, today: date | None = None) -> DecisionReport:
     """Accept or reject each held update as its Decision says; ``who`` is named where Decided By is blank."""
+    return _decide(master, who=who, today=today)[0]
+
+
+def _decide(master: Master, *, who: str, today: date | None) -> tuple[DecisionReport, Register | None]:
+    """``apply_decisions``, and the Register as it left it (None when nothing was decided)."""
     who = " ".join(who.split())
     if not who:
         raise InputError(f"{master.name}: decisions are applied in someone's name; say who is applying them.")
     held = master.read_held()
     if not any(str(row.decision or "").strip() for row in held):
-        return DecisionReport(master.name, (), (), tuple(held), ())
+        return DecisionReport(master.name, (), (), tuple(held), ()), None
     when = datetime.combine(today, time()) if today else datetime.now().replace(microsecond=0)
     register = master.read_register()
     ledger = master.read_ledger()
     done = decide(register, ledger, held, who, when)
     if not done.decided:
-        return DecisionReport(master.name, (), (), tuple(done.left), tuple(done.problems))
+        return DecisionReport(master.name, (), (), tuple(done.left), tuple(done.problems)), None
     if done.register_changed:
         master.write_register(register)
     master.write_ledger(ledger)
@@ -64,17 +70,18 @@ def apply_decisions(master: Master, *, who: str, today: date | None = None) -> D
     rewrite_held(master, ledger, held)
     changes = sum(entry.field != HELD_UPDATE_FIELD for entry in done.audit)
     return DecisionReport(master.name, tuple(done.accepted), tuple(done.rejected), tuple(done.left),
-                          tuple(done.problems), changes, validate_master(master, today, register))
+                          tuple(done.problems), changes, validate_master(master, today, register)), register
 
 
 def decide_plan(plans: Plans, *, who: str, today: date | None = None) -> DecisionReport:
     """Apply the decisions in a master file, then refresh its Summary sheet in the same save."""
-    from .reports import refresh_summary  # noqa: PLC0415 - as consolidate_plan does
+    from .reports import build_summary  # noqa: PLC0415 - as consolidate_plan does
 
     with plans.editing() as master:
-        report = apply_decisions(master, who=who, today=today)
+        report, register = _decide(master, who=who, today=today)
         if report.recorded:
-            refresh_summary(master, today=today)
+            # As refresh_summary does, from the Register just written rather than read back from the master.
+            master.write_summary(build_summary(master, register, since=None, today=today or date.today()))
             report = replace(report, summary_refreshed=True)
         return report
 

@@ -13,10 +13,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Sequence
 
-from ..core.consolidate import ROW_HELD, Lookups, ReturnOutcome, consolidate_return, locked_values, rejected
+from ..core.consolidate import ROW_HELD, Lookups, ReturnOutcome, consolidate_return, rejected
 from ..core.errors import InputError, RagbookError
 from ..core.decisions import not_accepted_for
-from ..core.ledger import Ledger, LedgerEntry
+from ..core.ledger import ActionHashes, Ledger, LedgerEntry
 from ..core.model import Action, Agency, Register
 from ..core.ratings import RatingIndex
 from ..core.records import ReturnRecord, ReturnStatus
@@ -128,6 +128,7 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
     sending = Sending.of(master, register, files, out_dir, password, eml)
     written: list[IssuedReturn] = []
     new_entries: list[LedgerEntry] = []
+    hashes = ActionHashes(ledger)  # an action led by several agencies goes out in each of their returns
     try:
         for agency in chosen:
             actions = tuple(a for a in register.actions if a.is_led_by(agency.name))
@@ -136,7 +137,7 @@ def issue_returns(master: Master, files: ReturnFiles, out_dir: Path, *, agencies
                 continue
             identity = Identity(ledger.return_id(round_, agency.name), agency.name, round_, issued)
             item, entries = sending.send(ledger, agency, identity, due, actions,
-                                         not_accepted_for(ledger, agency.name), notes)
+                                         not_accepted_for(ledger, agency.name), notes, hashes)
             written.append(item)
             new_entries += entries
     except OSError as exc:
@@ -175,7 +176,7 @@ class Sending:
 
     def send(self, ledger: Ledger, agency: Agency, identity: Identity, due: date | None,
              actions: tuple[Action, ...], not_accepted: Sequence[tuple[str, str, str]],
-             notes: list[str]) -> tuple[IssuedReturn, list[LedgerEntry]]:
+             notes: list[str], hashes: ActionHashes | None = None) -> tuple[IssuedReturn, list[LedgerEntry]]:
         """Write one agency's return (and its email draft); the ledger entries that record it as issued."""
         path = self.out_dir / f"{identity.return_id}.xlsx"
         self.files.write(ReturnSpec(identity, due, actions, self.index, self.plan_name, self.contact,
@@ -191,8 +192,9 @@ class Sending:
             except OSError:
                 self.files.remove([path])  # the caller removes only what it was handed back
                 raise
+        hashes = hashes or ActionHashes(ledger)
         entries = [LedgerEntry(identity.return_id, identity.round, agency.name, identity.issued, due, a.review,
-                               a.ref, position, ledger.row_hash(locked_values(a)))
+                               a.ref, position, hashes.of(a))
                    for position, a in enumerate(actions, start=1)]
         return IssuedReturn(agency.name, identity.return_id, path, len(actions), agency.email, draft,
                             agency.contact), entries
@@ -235,11 +237,17 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
     """Check every return and apply what is valid; every change goes to the Audit Log, every update applied to
     the Updates sheet, every update held to the Held Updates sheet. Once anything was recorded the plan is
     validated again, so the Exceptions sheet and the Register's notes are never those of the plan before."""
+    return _consolidate(master, files, paths, password=password, today=today)[0]
+
+
+def _consolidate(master: Master, files: ReturnFiles, paths: Sequence[Path], *, password: str | None = None,
+                 today: date | None = None) -> tuple[ConsolidationReport, Register | None]:
+    """``consolidate_returns``, and the Register as it left it (None when no return was found)."""
     found = files.find(paths)
     if not found:
         pending = [f"{r.return_id} ({r.agency})" for r in master.read_returns() if r.is_pending]
         return ConsolidationReport(master.name, (), tuple(pending),
-                                   (f"no returns were found in {', '.join(str(p) for p in paths)}",))
+                                   (f"no returns were found in {', '.join(str(p) for p in paths)}",)), None
     when = datetime.combine(today, time()) if today else datetime.now().replace(microsecond=0)
     register = master.read_register()
     ledger = master.read_ledger()
@@ -278,7 +286,8 @@ def consolidate_returns(master: Master, files: ReturnFiles, paths: Sequence[Path
         recorded = True
     pending = [f"{r.return_id} ({r.agency})" for r in updated if r.is_pending]
     validation = validate_master(master, today, register) if recorded else None
-    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded, validation=validation)
+    return ConsolidationReport(master.name, tuple(outcomes), tuple(pending), recorded=recorded,
+                               validation=validation), register
 
 
 def _returns_after(records: list[ReturnRecord], outcomes: Sequence[ReturnOutcome], received: date) -> list[ReturnRecord]:
@@ -319,11 +328,13 @@ def consolidate_plan(plans: Plans, files: ReturnFiles, paths: Sequence[Path], **
     The returns matrix, the movement and the overdue list all change with a consolidation, and a master of
     20,000 actions takes seconds to open and save: doing both at once saves the team a second wait.
     """
-    from .reports import refresh_summary  # noqa: PLC0415 - the reports use cases build on this module's peers
+    from .reports import build_summary  # noqa: PLC0415 - the reports use cases build on this module's peers
 
     with plans.editing() as master:
-        report = consolidate_returns(master, files, paths, **options)
+        report, register = _consolidate(master, files, paths, **options)
         if report.recorded:
-            refresh_summary(master, today=options.get("today"))
+            # As refresh_summary does, from the Register just written rather than read back from the master.
+            today = options.get("today")
+            master.write_summary(build_summary(master, register, since=None, today=today or date.today()))
             report = replace(report, summary_refreshed=True)
         return report

@@ -18,13 +18,14 @@ the register shows the current position, the Updates sheet how it got there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from collections.abc import Mapping, Sequence
 
 from .limits import CELL_TEXT_MAX, shorten
-from .ledger import APPLIED, HELD, LOCKED_FIELDS, REJECTED, Ledger, LedgerEntry, with_state
+from .ledger import (APPLIED, HELD, REJECTED, ActionHashes, EntryIndex, Ledger, LedgerEntry, locked_values,
+                     with_state)
 from .model import Action, Register
 from .ratings import COMPLETE, role_code, worst
 from .records import AuditEntry, ReturnStatus, UpdateRecord
@@ -33,6 +34,7 @@ from .returns import (ReturnContent, ReturnRejected, RowCheck, RowMatch, check_i
 from .rules import FIELD_LABELS
 
 INPUT_FIELDS = ("rag", "progress", "evidence", "revised_date")
+ACTION_FIELDS = tuple(f.name for f in fields(Action))
 SUBMITTED_FIELDS = INPUT_FIELDS + ("updated_by",)  # what an agency submits for one action
 
 # How the ledger's Note of an entry a person decided on the Held Updates sheet begins (``core.decisions``).
@@ -91,10 +93,14 @@ def rejected(path: str, reason: str, return_id: str = "", agency: str = "") -> R
 @dataclass
 class Lookups:
     """Indexes over the register and the ledger, built once for a batch of returns and kept current as each
-    return is applied, so that consolidating 40 returns against 20,000 actions does not rescan them 40 times."""
+    return is applied, so that consolidating 40 returns against 20,000 actions does not rescan them 40 times;
+    and each action's keyed hash, worked out once for the batch (an action shared by several agencies is
+    checked by each of their returns)."""
 
     positions: dict[tuple[str, str], int]  # -1 where a key is ambiguous (two actions share it)
     applied: dict[tuple[str, str], list[LedgerEntry]]
+    hashes: ActionHashes
+    entries: EntryIndex
 
     @classmethod
     def build(cls, register: Register, ledger: Ledger) -> Lookups:
@@ -105,9 +111,11 @@ class Lookups:
         for e in ledger.entries:
             if e.state == APPLIED:
                 applied.setdefault(e.key, []).append(e)
-        return cls(positions, applied)
+        return cls(positions, applied, ActionHashes(ledger), EntryIndex(ledger))
 
     def record(self, updated: Sequence[LedgerEntry]) -> None:
+        """Put ``updated`` in the ledger in place of the entries of the same slots, and in these indexes."""
+        self.entries.replace_entries(updated)
         for entry in updated:
             kept = [e for e in self.applied.get(entry.key, [])
                     if (e.return_id, e.position) != (entry.return_id, entry.position)]
@@ -142,7 +150,7 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
     Pass the same ``lookups`` to every return of a batch; without it they are built for this return alone.
     """
     try:
-        entries = check_identity(content.copies, ledger)
+        entries = check_identity(content.copies, ledger, lookups.entries.of_return if lookups else None)
     except ReturnRejected as exc:
         return rejected(content.path, str(exc))
     first = entries[0]
@@ -168,8 +176,8 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
         check = check_inputs(row, register.index)
         filled = filled or check.submission is None or not check.submission.is_empty
         warnings += [f"row {row.number}: {w}" for w in check.warnings]
-        outcome, new_entry, changes = _apply_row(register, ledger, entry, check, when, positions.get(entry.key),
-                                                 applied.get(entry.key, []))
+        outcome, new_entry, changes = _apply_row(register, lookups.hashes, entry, check, when,
+                                                 positions.get(entry.key), applied.get(entry.key, []))
         outcomes.append(outcome)
         if outcome.state in (ROW_HELD, ROW_REJECTED):
             reasons.append(outcome.message)
@@ -185,7 +193,6 @@ def consolidate_return(register: Register, ledger: Ledger, content: ReturnConten
                    f"updated")
         outcomes.append(RowOutcome(entry.review, entry.ref, None, ROW_MISSING, message))
         reasons.append(message)
-    ledger.replace_entries(updated)
     lookups.record(updated)
     if match.matched and not match.problems and all(o.state == ROW_UNCHANGED and not o.message for o in outcomes):
         if filled and all(entry.state == APPLIED for entry, _ in match.matched):
@@ -230,9 +237,12 @@ def _relabelled(entries: Sequence[LedgerEntry], match: RowMatch, ledger: Ledger)
     """
     claimed = entries[0]
     own = {e.key for e in entries}
+    asked = {row.key for row, _ in match.problems} - own  # only these rows can be another agency's
+    if not asked:
+        return ""
     others: dict[tuple[str, str], LedgerEntry] = {}
     for entry in ledger.entries:
-        if entry.agency.casefold() != claimed.agency.casefold() and entry.key not in own:
+        if entry.key in asked and entry.agency.casefold() != claimed.agency.casefold():
             if entry.key not in others or entry.round > others[entry.key].round:
                 others[entry.key] = entry
     foreign = sorted({row.number: others[row.key] for row, _ in match.problems if row.key in others}.items())
@@ -246,7 +256,7 @@ def _relabelled(entries: Sequence[LedgerEntry], match: RowMatch, ledger: Ledger)
             f"nothing in it was applied; ask {claimed.agency} to send back the return it was sent")
 
 
-def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: RowCheck, when: datetime,
+def _apply_row(register: Register, hashes: ActionHashes, entry: LedgerEntry, check: RowCheck, when: datetime,
                position: int | None, applied_before: list[LedgerEntry]) -> tuple[RowOutcome, LedgerEntry | None, list[AuditEntry]]:
     row = check.row
     label = f"{entry.review} {entry.ref}"
@@ -281,8 +291,9 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
         return held(f"row {row.number}: action {label} appears more than once in the master's Register; held "
                     f"for review (give each action its own ref)")
     action = register.actions[position]
-    allowed = {entry.issued_hash} | {e.applied_hash for e in applied_before if e.applied_hash}
-    if ledger.row_hash(locked_values(action)) not in allowed:
+    # A matched row's locked values hash as issued, so an action that still reads as the row needs no hashing.
+    current = hashes.of(action, (row.locked(), entry.issued_hash))
+    if current != entry.issued_hash and not any(current == e.applied_hash for e in applied_before):
         return held(f"row {row.number}: action {label} was changed in the master after this return was issued; "
                     f"held for review (compare the return with the Register before applying it by hand)")
     complete = role_code(register.index, COMPLETE)
@@ -290,11 +301,11 @@ def _apply_row(register: Register, ledger: Ledger, entry: LedgerEntry, check: Ro
         return held(f"row {row.number}: action {label} was rated {register.index[complete].label} (complete) "
                     f"without evidence; held back until the agency sends its evidence")
     if submission.is_empty:
-        keep = None if already else with_state(entry, APPLIED, received=when, applied_hash=ledger.row_hash(locked_values(action)))
+        keep = None if already else with_state(entry, APPLIED, received=when, applied_hash=current)
         return outcome(ROW_UNCHANGED), keep, []
 
     new_entry = with_state(entry, APPLIED, received=entry.received if already else when, note="", **fields)
-    done = apply_submission(register, ledger, new_entry, position, applied_before, when)
+    done = apply_submission(register, hashes, new_entry, position, applied_before, when)
     note = ""
     if done.superseded:
         note = (f"row {row.number}: a newer return was already applied to action {label}, so its "
@@ -312,7 +323,7 @@ class Applied:
     superseded: tuple[str, ...]
 
 
-def apply_submission(register: Register, ledger: Ledger, entry: LedgerEntry, position: int,
+def apply_submission(register: Register, hashes: ActionHashes, entry: LedgerEntry, position: int,
                      applied_before: Sequence[LedgerEntry], when: datetime) -> Applied:
     """Apply ``entry`` (applied, carrying the agency's submission) to the action at ``position``, in place.
 
@@ -323,20 +334,18 @@ def apply_submission(register: Register, ledger: Ledger, entry: LedgerEntry, pos
     action = register.actions[position]
     applied = [e for e in applied_before if e.return_id != entry.return_id] + [entry]
     recomputed = merged_fields(register, applied, [f for f in INPUT_FIELDS if entry.submitted(f) is not None])
-    new_action = replace(action, **recomputed)
-    changes = new_action.changes_from(action)
+    # As ``Action.changes_from`` orders them: only the recomputed fields can differ.
+    changes = [(name, getattr(action, name), recomputed[name]) for name in ACTION_FIELDS
+               if name in recomputed and getattr(action, name) != recomputed[name]]
     superseded = tuple(f for f in INPUT_FIELDS if entry.submitted(f) is not None
                        and entry.round < max(e.round for e in applied if e.submitted(f) is not None))
+    new_action = action  # unchanged, it keeps its hash
     if changes:
-        new_action = replace(new_action, last_updated=when)
+        new_action = replace(action, **recomputed, last_updated=when)
         register.actions[position] = new_action
     audit = tuple(AuditEntry(when, entry.return_id, entry.agency, entry.review, entry.ref, FIELD_LABELS[name], old,
                              new) for name, old, new in changes)
-    return Applied(replace(entry, applied_hash=ledger.row_hash(locked_values(new_action))), audit, superseded)
-
-
-def locked_values(action: Action) -> tuple[object, ...]:
-    return tuple(getattr(action, name) for name in LOCKED_FIELDS)
+    return Applied(replace(entry, applied_hash=hashes.of(new_action)), audit, superseded)
 
 
 def merged_fields(register: Register, applied: Sequence[LedgerEntry], names: Sequence[str]) -> dict[str, object]:

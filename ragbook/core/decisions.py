@@ -117,9 +117,9 @@ def apply_decisions(register: Register, ledger: Ledger, held: Sequence[HeldRecor
         elif entry is None:
             problem = f"{where}: this update is no longer held (the sheet is out of date); its decision was not applied"
         elif decision == Decision.ACCEPT:
-            problem = _accept(register, ledger, lookups, entry, row, who, when, where, result)
+            problem = _accept(register, lookups, entry, row, who, when, where, result)
         else:
-            _reject(ledger, lookups, entry, row, who, when, result)
+            _reject(lookups, entry, row, who, when, result)
         if problem:
             result.problems.append(problem)
             result.left.append(row)
@@ -137,7 +137,7 @@ def _said(who: str, note: str) -> str:
     return f"{who}: {note}" if note else who
 
 
-def _accept(register: Register, ledger: Ledger, lookups: Lookups, entry: LedgerEntry, row: HeldRecord, who: str,
+def _accept(register: Register, lookups: Lookups, entry: LedgerEntry, row: HeldRecord, who: str,
             when: datetime, where: str, result: Decided) -> str | None:
     """Apply one held update a person accepted; the problem that stopped it, if any."""
     position = lookups.positions.get(entry.key)
@@ -151,8 +151,7 @@ def _accept(register: Register, ledger: Ledger, lookups: Lookups, entry: LedgerE
     decider = _decider(row, who)
     accepted = with_state(entry, APPLIED, note=ACCEPTED_ON_REVIEW + _said(decider, row.decision_note))
     before = register.actions[position]
-    done = apply_submission(register, ledger, accepted, position, lookups.applied.get(entry.key, []), when)
-    ledger.replace_entries([done.entry])
+    done = apply_submission(register, lookups.hashes, accepted, position, lookups.applied.get(entry.key, []), when)
     lookups.record([done.entry])
     result.register_changed = result.register_changed or register.actions[position] != before
     result.audit += [*done.audit, _audit(entry, when, f"accepted by {_said(decider, row.decision_note)}")]
@@ -161,11 +160,10 @@ def _accept(register: Register, ledger: Ledger, lookups: Lookups, entry: LedgerE
     return None
 
 
-def _reject(ledger: Ledger, lookups: Lookups, entry: LedgerEntry, row: HeldRecord, who: str, when: datetime,
+def _reject(lookups: Lookups, entry: LedgerEntry, row: HeldRecord, who: str, when: datetime,
             result: Decided) -> None:
     decider = _decider(row, who)
     rejected = with_state(entry, REJECTED, note=REJECTED_ON_REVIEW + _said(decider, row.decision_note))
-    ledger.replace_entries([rejected])
     lookups.record([rejected])
     result.audit.append(_audit(entry, when, f"rejected by {_said(decider, row.decision_note)}"))
     result.rejected.append(row)

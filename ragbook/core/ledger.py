@@ -124,6 +124,48 @@ class Ledger:
         return f"R{round_:03d}-{slug(agency)}-{tag}"
 
 
+class EntryIndex:
+    """Where each entry sits in a ledger's list, so that a batch of returns finds and replaces each return's
+    entries without scanning every entry of the ledger for each return.
+
+    Replacing entries through it keeps the list in place, so the index stays true; a list put in the ledger's
+    place since, or grown, is indexed again.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._index()
+
+    def _index(self) -> None:
+        entries = self.ledger.entries
+        self._listed, self._size = entries, len(entries)
+        self._returns: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            self._returns.setdefault(e.return_id, []).append(i)
+
+    def _entries(self) -> list[LedgerEntry]:
+        if self.ledger.entries is not self._listed or len(self.ledger.entries) != self._size:
+            self._index()
+        return self.ledger.entries
+
+    def of_return(self, return_id: str) -> list[LedgerEntry]:
+        """As ``Ledger.of_return``."""
+        entries = self._entries()
+        return sorted((entries[i] for i in self._returns.get(return_id, ())), key=lambda e: e.position)
+
+    def replace_entries(self, updated: Iterable[LedgerEntry]) -> None:
+        """As ``Ledger.replace_entries``, in the ledger's own list."""
+        entries = self._entries()
+        by_return: dict[str, dict[int, LedgerEntry]] = {}
+        for entry in updated:
+            by_return.setdefault(entry.return_id, {})[entry.position] = entry
+        for return_id, by_position in by_return.items():
+            for i in self._returns.get(return_id, ()):
+                entry = by_position.get(entries[i].position)
+                if entry is not None:
+                    entries[i] = entry
+
+
 def slug(text: str, length: int = 12) -> str:
     letters = re.sub(r"[^A-Za-z0-9]+", "", text.title())
     return (letters or "Agency")[:length]
@@ -161,6 +203,50 @@ def keyed_hash(secret: str, values: Sequence[object]) -> str:
     mac = _keyed(secret).copy()  # copying a keyed HMAC skips re-deriving the key for every row
     mac.update(payload.encode())
     return mac.hexdigest()[:32]
+
+
+def locked_values(action: object) -> tuple[object, ...]:
+    """An action's locked content, in the order it is hashed."""
+    return tuple(getattr(action, name) for name in LOCKED_FIELDS)
+
+
+# Types whose equal values always have one and the same canonical spelling (a datetime's depends on its zone,
+# a number's on its type), so equal values of them always hash alike.
+_PLAIN = (str, date, type(None))
+
+
+def same_values(first: Sequence[object], second: Sequence[object]) -> bool:
+    """Whether two rows of values are sure to hash alike without hashing either: equal, of the same plain types."""
+    return len(first) == len(second) and all(
+        type(a) is type(b) and type(a) in _PLAIN and a == b for a, b in zip(first, second))
+
+
+class ActionHashes:
+    """Each action's keyed row hash, worked out at most once for as long as one consolidation (or issue) keeps
+    this, and not at all when the action's locked values are those of a row already hashed.
+
+    Actions are frozen values, so an action known by identity still hashes as it did: a change makes a new
+    action, which is hashed afresh. Each action is kept beside its hash, so its id cannot be reused by another
+    object while the memo lives.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._known: dict[int, tuple[object, str]] = {}
+
+    def of(self, action: object, hashed: tuple[Sequence[object], str] | None = None) -> str:
+        """``action``'s hash; ``hashed`` is a row of values and its hash, which is the action's when the action's
+        locked values are those very values."""
+        known = self._known.get(id(action))
+        if known is not None and known[0] is action:
+            return known[1]
+        values = locked_values(action)
+        if hashed is not None and same_values(values, hashed[0]):
+            value = hashed[1]
+        else:
+            value = self.ledger.row_hash(values)
+        self._known[id(action)] = (action, value)
+        return value
 
 
 # ---------------------------------------------------------------------------- to and from a block of values

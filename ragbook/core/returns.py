@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .dates import parse_date
 from .ledger import LOCKED_FIELDS, Ledger, LedgerEntry, canonical
@@ -27,6 +27,7 @@ INPUT_COLUMNS = (
     ("Revised Date", "revised_date"), ("Updated By", "updated_by"),
 )
 RETURN_HEADERS = tuple(h for h, _ in LOCKED_COLUMNS + INPUT_COLUMNS)
+_INPUT_ATTRIBUTES = tuple(a for _, a in INPUT_COLUMNS)
 assert tuple(a for _, a in LOCKED_COLUMNS) == LOCKED_FIELDS  # the hash covers exactly what the return locks
 
 ACTIONS_SHEET, INSTRUCTIONS_SHEET, IDENTITY_SHEET = "Actions", "Instructions", "ragbook"
@@ -99,8 +100,11 @@ class ReturnRejected(Exception):
 
 
 # ---------------------------------------------------------------------------- identity
-def check_identity(copies: Sequence[tuple[str, Identity | None]], ledger: Ledger) -> list[LedgerEntry]:
-    """The ledger entries of the return these identity copies name; raises ReturnRejected if they do not agree."""
+def check_identity(copies: Sequence[tuple[str, Identity | None]], ledger: Ledger,
+                   of_return: Callable[[str], list[LedgerEntry]] | None = None) -> list[LedgerEntry]:
+    """The ledger entries of the return these identity copies name; raises ReturnRejected if they do not agree.
+
+    ``of_return`` finds a return's entries as ``Ledger.of_return`` does (through an index, for a batch)."""
     found = [(place, identity) for place, identity in copies if identity is not None and identity.return_id]
     if not found:
         raise ReturnRejected("it carries no return identity (not a return issued by ragbook, or its hidden "
@@ -112,7 +116,7 @@ def check_identity(copies: Sequence[tuple[str, Identity | None]], ledger: Ledger
             raise ReturnRejected(
                 f"its identity copies disagree ({first_place} says {first.return_id} for {first.agency}, "
                 f"{place} says {identity.return_id} for {identity.agency}); issue a fresh return to the agency")
-    entries = ledger.of_return(first.return_id)
+    entries = (of_return or ledger.of_return)(first.return_id)
     if not entries:
         raise ReturnRejected(f"return {first.return_id} was never issued from this master (another plan's "
                              f"return, or a forged one)")
@@ -146,26 +150,28 @@ def match_rows(entries: Sequence[LedgerEntry], rows: Sequence[ReturnRow], ledger
     master row still hashes as issued, it is the issued content.
     """
     by_key = {e.key: e for e in entries}
+    keys = [row.key for row in rows]
     counts: dict[tuple[str, str], int] = {}
-    for row in rows:
-        counts[row.key] = counts.get(row.key, 0) + 1
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
     matched, problems = [], []
-    for row in rows:
-        entry = by_key.get(row.key)
-        label = f"{row.key[0]} {row.key[1]}".strip() or "(blank)"
+    for row, key in zip(rows, keys):
+        entry = by_key.get(key)
+        if entry is not None and counts[key] == 1 and ledger.row_hash(row.locked()) == entry.issued_hash:
+            matched.append((entry, row))
+            continue
+        label = f"{key[0]} {key[1]}".strip() or "(blank)"
         if entry is None:
             problems.append((row, f"row {row.number} (action {label}) was not in this return as issued "
                                   f"(an inserted or pasted row); it was ignored"))
-        elif counts[row.key] > 1:
-            problems.append((row, f"row {row.number}: action {label} appears {counts[row.key]} times (a "
+        elif counts[key] > 1:
+            problems.append((row, f"row {row.number}: action {label} appears {counts[key]} times (a "
                                   f"duplicated row); none of its copies was applied"))
-        elif ledger.row_hash(row.locked()) != entry.issued_hash:
-            changed = _describe_locked_edit(row, entry, ledger, (current or {}).get(row.key))
+        else:
+            changed = _describe_locked_edit(row, entry, ledger, (current or {}).get(key))
             problems.append((row, f"row {row.number}: the locked text of action {label} was edited{changed}; "
                                   f"its update was not applied"))
-        else:
-            matched.append((entry, row))
-    present = {row.key for row in rows}
+    present = set(keys)
     missing = tuple(e for e in entries if e.key not in present)
     order = [e.position for e, _ in matched]
     return RowMatch(tuple(matched), tuple(problems), missing, order != sorted(order))
@@ -197,8 +203,10 @@ def check_inputs(row: ReturnRow, index: RatingIndex) -> RowCheck:
     if errors:
         return RowCheck(row, None, tuple(errors))
     base = len(LOCKED_COLUMNS)
-    values = dict(zip((a for _, a in INPUT_COLUMNS), row.values[base:]))
-    cell = {a: f"{column_letter(base + i)}{row.number}" for i, (_, a) in enumerate(INPUT_COLUMNS)}
+    values = dict(zip(_INPUT_ATTRIBUTES, row.values[base:]))
+
+    def cell(attribute: str) -> str:  # named only in a message, so worked out only for one
+        return f"{column_letter(base + _INPUT_ATTRIBUTES.index(attribute))}{row.number}"
 
     rag = ""
     raw_rating = values.get("rag")
@@ -207,22 +215,23 @@ def check_inputs(row: ReturnRow, index: RatingIndex) -> RowCheck:
         if normalised.code is None:
             nearest = index.nearest(canonical(raw_rating))
             hint = f"; did you mean {nearest.code} ({nearest.label})?" if nearest else ""
-            errors.append(f"cell {cell['rag']}: rating {canonical(raw_rating)!r} is not in the rating index "
+            errors.append(f"cell {cell('rag')}: rating {canonical(raw_rating)!r} is not in the rating index "
                           f"({', '.join(index.codes)}){hint}")
         else:
             rag = normalised.code
             if normalised.changed and normalised.note:
-                warnings.append(f"cell {cell['rag']}: {normalised.note}")
+                warnings.append(f"cell {cell('rag')}: {normalised.note}")
 
     texts: dict[str, str] = {}
     for attribute in ("progress", "evidence", "updated_by"):
         text = _as_text(values.get(attribute))
         if len(text) > MAX_LENGTHS[attribute]:
-            errors.append(f"cell {cell[attribute]}: {len(text)} characters, more than the "
+            errors.append(f"cell {cell(attribute)}: {len(text)} characters, more than the "
                           f"{MAX_LENGTHS[attribute]} allowed; shorten it")
         texts[attribute] = text
 
-    revised, note = _as_date(values.get("revised_date"), cell["revised_date"])
+    raw_date = values.get("revised_date")
+    revised, note = _as_date(raw_date, "" if raw_date in (None, "") else cell("revised_date"))
     if note and revised is None:
         errors.append(note)
     elif note:
