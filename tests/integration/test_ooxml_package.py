@@ -174,14 +174,35 @@ def test_a_dtd_in_a_list_sheet_of_a_master_is_refused(sample_master):
                                  f"writes; refused.")
 
 
-def test_a_far_cell_in_a_master_list_sheet_is_refused(sample_master):
-    part = sheet_part_of(sample_master, "Audit Log")
+FAR_ROW = b'<row r="2000000"><c r="XFD2000000"><v>1</v></c></row></sheetData>'
+
+
+def test_a_far_cell_in_a_master_list_sheet_is_refused_on_opening(sample_master):
+    part = sheet_part_of(sample_master, "Exceptions")
     members = members_of(sample_master)
-    members[part] = members[part].replace(b"</sheetData>",
-                                          b'<row r="2000000"><c r="XFD2000000"><v>1</v></c></row></sheetData>')
+    members[part] = members[part].replace(b"</sheetData>", FAR_ROW)
     write_members(sample_master, members)
     with pytest.raises(UnsafeFileError) as caught:
         MasterWorkbook.open(sample_master)
+    assert str(caught.value) == (f"{sample_master}: sheet 'Exceptions' has a cell at XFD2000000, far outside "
+                                 f"anything a master holds; refused.")
+
+
+def test_a_far_cell_in_the_audit_log_is_refused_by_the_first_command_that_reads_it(sample_master):
+    """The Audit Log is read when first asked for: a command that never reads it carries it over byte for byte
+    (never interpreting it, never spreading it), and the first one that does refuses it in a sentence."""
+    part = sheet_part_of(sample_master, "Audit Log")
+    members = members_of(sample_master)
+    members[part] = members[part].replace(b"</sheetData>", FAR_ROW)
+    write_members(sample_master, members)
+    master = MasterWorkbook.open(sample_master)
+    master.write_findings([])
+    master.save()
+    kept = members_of(sample_master)[sheet_part_of(sample_master, "Audit Log")]
+    assert kept[kept.index(b"<sheetData"):kept.index(b"</sheetData>")] == \
+        members[part][members[part].index(b"<sheetData"):members[part].index(b"</sheetData>")]
+    with pytest.raises(UnsafeFileError) as caught:
+        MasterWorkbook.open(sample_master).read_audit()
     assert str(caught.value) == (f"{sample_master}: sheet 'Audit Log' has a cell at XFD2000000, far outside anything "
                                  f"a master holds; refused.")
 

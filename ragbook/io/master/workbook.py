@@ -36,9 +36,9 @@ from ..ooxml.kinds import ENCRYPTED_OLE, XLSM, XLSX, describe_kind, refuse_passw
 from ..ooxml.package import MalformedPartError, Package
 from ..sheets import contract as c
 from ..sheets import records
-from ..sheets.values import text_of
 from ..xlsm.template import packaged_template
 from . import ledger_sheet, package
+from .lists import ListRows, ListSheets, streamed_sheets
 from .layout import (columns_of, fit_table, make_list_sheet, new_book, replace_rating_rules,
                      replace_validation, write_rows)
 from ..xlsx.notes import Note
@@ -52,18 +52,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ListRows:
-    """A streamed sheet's content: its header texts and its rows of plain values (no styles)."""
-
-    headers: list[str]
-    rows: list[list[object]] = field(default_factory=list)
-
-
-@dataclass
 class MasterWorkbook(records.ListSheets):
     path: Path
     book: Workbook
-    lists: dict[str, ListRows] = field(default_factory=dict)
+    lists: ListSheets = field(default_factory=ListSheets)
     # Register columns a user added beyond the contract: their headers, and their values by action key.
     extra_headers: list[str] = field(default_factory=list)
     extra_values: dict[ActionKey, list[object]] = field(default_factory=dict)
@@ -115,7 +107,8 @@ class MasterWorkbook(records.ListSheets):
             raise refuse_password(path)
         if kind not in {XLSX, XLSM} or sniffed.package is None:
             raise InputError(f"{path}: is {describe_kind(kind)}, not a ragbook master workbook.")
-        with sniffed.package as source:
+        source = sniffed.package
+        try:
             book, notes_at, cells_kept = _load(source, keep_vba=(kind == XLSM))
             missing = [name for name in (c.REGISTER, c.RATING_INDEX) if name not in book.sheetnames]
             if missing:
@@ -123,11 +116,16 @@ class MasterWorkbook(records.ListSheets):
                                  f"ragbook master; create one with 'ragbook new'.")
             master = cls(path, book, macros=macro_parts(source) if kind == XLSM else {})
             master._ensure_sheets()
-            master._read_streamed(source)
+            master.lists = streamed_sheets(path, source)
             master.notes = _read_notes(source, notes_at)
             master.original = source.data
             master.untouched = {name: part for name, part in source.sheet_parts.items()
                                 if (name in master.lists or name in cells_kept) and part in source}
+        except BaseException:
+            source.close()
+            raise
+        if not master.lists.waiting:
+            source.close()  # else the sheets still to read are read from it (``lists``)
         return master
 
     def _touch(self, sheet: str) -> None:
@@ -148,41 +146,6 @@ class MasterWorkbook(records.ListSheets):
                 make_list_sheet(self.book, name, columns)
         if c.SUMMARY not in self.book.sheetnames:
             self.book.create_sheet(c.SUMMARY, 1)
-
-    def _read_streamed(self, source: Package) -> None:
-        """The list sheets, as rows of plain values, streamed out of the package already checked: only the parts
-        its relationships name, each cell checked as it is read (``ooxml.sheetstream``), so a tampered sheet is
-        refused in a sentence; the values have the types calamine gave."""
-        from ..ooxml import opc  # noqa: PLC0415 - only needed when opening a master
-        from ..ooxml.sheetstream import Limits, SheetReader  # noqa: PLC0415
-
-        try:
-            main = opc.main_part(source)
-            book = opc.workbook(source, main) if main else None
-            if book is None:
-                raise InputError(f"{self.path}: its sheets cannot be read (no workbook part).")
-            reader = SheetReader(book, Limits(holds="anything a master holds"))
-            for name in [*c.STREAMED_SHEETS, LEDGER_SHEET]:
-                if name not in book.sheets:
-                    if name != LEDGER_SHEET:
-                        self.lists[name] = ListRows([col.header for col in columns_of(name)])
-                    continue
-                if book.sheets[name] is None:
-                    raise InputError(f"{self.path}: its sheets cannot be read (sheet '{name}' has no part).")
-                rows = reader.grid(name)
-                if name == LEDGER_SHEET:
-                    self.lists[name] = ListRows(list(rows[0]) if rows else [], [list(r) for r in rows[1:]])
-                    continue
-                headers = [text_of(v).strip() for v in rows[0]] if rows else []
-                while headers and not headers[-1]:
-                    headers.pop()
-                body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
-                self.lists[name] = ListRows(headers or [col.header for col in columns_of(name)], body)
-        except MalformedPartError as exc:
-            raise InputError(f"{self.path}: its sheets cannot be read (part {exc.part} is not well-formed: "
-                             f"{exc.cause}).") from None
-        except zipfile.BadZipFile as exc:
-            raise InputError(f"{self.path}: its sheets cannot be read ({exc}).") from None
 
     def save(self) -> None:
         save_atomically(Writer(self), self.path, verify=self._verify)

@@ -90,8 +90,15 @@ class Writer:
         """Register the sheet's styles now; return what puts its rows into the sheet part openpyxl writes."""
         master, book = self.master, self.master.book
         ws = book[name]
-        content = master.lists[name]
         columns = columns_of(name)
+        lists = master.lists
+        if not lists.is_read(name):
+            kept = master.kept_sheet_data(name)
+            if kept is not None:  # never read, so never changed: its rows go back as they were
+                if columns:
+                    print_setup(ws, name, self.marking)
+                return lambda sheet_xml: package.with_sheet_data(sheet_xml, *kept)
+        content = lists[name]
         width = max(len(content.headers), len(columns), max(map(len, content.rows), default=0))
         # The header's look is ragbook's own too (a named font, so that it prints in the body's face).
         header_style = style_id(book, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
