@@ -17,9 +17,10 @@ from ..core.history import history
 from ..core.model import Register
 from ..core.paper import BoardPaper, held_updates
 from ..core.privacy import RULE as PERSONAL_DATA, PersonalData, scan
-from ..core.records import UpdateRecord
+from ..core.records import AuditEntry, ReturnRecord, UpdateRecord
 from ..core.rules import validate
-from ..core.summary import ReviewPart, Summary, latest_round, moves, returns_matrix, summarise
+from ..core.settings import Settings
+from ..core.summary import ReviewPart, Summary, latest_round, moves, returns_matrix, review_parts, summarise
 from .ports import Master, Plans, ReportWriter
 
 
@@ -90,40 +91,54 @@ def board_report(master: Master, writer: ReportWriter, out: Path, *, review: str
             known = ", ".join(repr(r) for r in reviews) or "none yet"
             raise InputError(f"{master.name}: has no review {review!r} (its reviews: {known}).")
         reviews = matching
-    actions = [a for a in register if a.review in reviews]
+    reported = set(reviews)
+    actions = [a for a in register if a.review in reported]
     findings: tuple[PersonalData, ...] = ()
     if public:
         findings = tuple(scan(actions))
         _list_findings(master, findings)
         if findings and not accept_findings:
             return BoardReport(master.name, None, tuple(reviews), public, findings)
-    updates = master.read_updates()
-    parts = [ReviewPart(name, build_summary(master, register, since=since, today=today, review=name, updates=updates),
-                        tuple(a for a in actions if a.review == name)) for name in reviews]
+    # Each sheet is read once for the whole paper: a report of many reviews must not read the Audit Log per review.
+    audit, returns, settings, updates = master.read_audit(), master.read_returns(), master.read_settings(), \
+        master.read_updates()
+    parts = review_parts(register, reviews, audit, today, since or latest_round(returns), settings, updates)
     note = ""
     if public:
         note = (f"Checked for personal data on {today:%d/%m/%Y}: " +
                 (f"{len(findings)} possible items were reviewed and accepted for publication." if findings
                  else "nothing found."))
-    writer.write(out, _paper(master, register, parts, updates, today, note, annual=annual, plain_tables=plain_tables))
+    paper = _paper(master, register, parts, _Sheets(audit, returns, settings, updates), today, note, annual=annual,
+                   plain_tables=plain_tables)
+    writer.write(out, paper)
     return BoardReport(master.name, out, tuple(reviews), public, findings, accepted=bool(findings))
 
 
-def _paper(master: Master, register: Register, parts: list[ReviewPart], updates: Sequence[UpdateRecord], today: date,
-           note: str, **options: bool) -> BoardPaper:
+@dataclass(frozen=True)
+class _Sheets:
+    """The master's sheets the paper draws on, as read once."""
+
+    audit: Sequence[AuditEntry]
+    returns: Sequence[ReturnRecord]
+    settings: Settings
+    updates: Sequence[UpdateRecord]
+
+
+def _paper(master: Master, register: Register, parts: Sequence[ReviewPart], sheets: _Sheets, today: date, note: str,
+           **options: bool) -> BoardPaper:
     """What the report shows beyond the summaries: the settings, the plan's gaps, the held updates, movement,
     the ratings by round of the reviews reported on and the agencies to escalate."""
     reviews = {part.review for part in parts}
     reported = Register(register.index, [a for a in register if a.review in reviews], register.agencies)
-    updates = [u for u in updates if u.review.strip() in reviews]
-    audit, returns = master.read_audit(), master.read_returns()
+    updates = [u for u in sheets.updates if u.review.strip() in reviews]
     since = parts[0].summary.since if parts else None
     return BoardPaper(
-        settings=master.read_settings(), register=register, parts=tuple(parts), today=today, note=note,
+        settings=sheets.settings, register=register, parts=tuple(parts), today=today, note=note,
         findings=tuple(f for f in validate(register, today) if f.review in reviews),
         held=tuple(h for h in held_updates(master.read_ledger().entries) if h.review in reviews),
-        returns=returns_matrix(register.agency_names(), returns, today),
-        moves=moves(register.index, audit, since), history=history(reported, updates, returns), **options)
+        returns=returns_matrix(register.agency_names(), sheets.returns, today),
+        moves=moves(register.index, sheets.audit, since), history=history(reported, updates, sheets.returns),
+        **options)
 
 
 def _list_findings(master: Master, findings: tuple[PersonalData, ...]) -> None:

@@ -130,16 +130,25 @@ def ratings_by_round(index: RatingIndex, updates: Sequence[UpdateRecord]) -> dic
     """(review, ref) -> {round: the action's rating that round}, for every action with an update (an empty
     mapping for one whose updates gave no rating). A line with no round number is no round's."""
     latest: dict[tuple[str, str], dict[int, dict[str, str]]] = {}
+    codes: dict[str, str | None] = {}  # each rating typed, read once
     for update in updates:
         key = (update.review.strip(), update.ref.strip())
         by_round = latest.setdefault(key, {})
-        code = index.normalise(update.rating).code
+        if update.rating not in codes:
+            codes[update.rating] = index.normalise(update.rating).code
+        code = codes[update.rating]
         if update.round < 1 or not code:
             continue
         # A return consolidated again replaces the rating it gave before, as in the register (a line that leaves
         # the rating blank leaves it as it was).
         by_round.setdefault(update.round, {})[update.return_id or update.agency] = code
-    return {key: {number: worst(index, by_return.values()) for number, by_return in by_round.items()}
+    worst_of: dict[tuple[str, ...], str] = {}  # the same few combinations of ratings, over thousands of actions
+
+    def worst_in(given: tuple[str, ...]) -> str:
+        if given not in worst_of:
+            worst_of[given] = worst(index, given)
+        return worst_of[given]
+    return {key: {number: worst_in(tuple(by_return.values())) for number, by_return in by_round.items()}
             for key, by_round in latest.items()}
 
 
@@ -153,10 +162,13 @@ def action_histories(register: Register, rated: dict[tuple[str, str], dict[int, 
     leads = {(a.review, a.ref): a.lead_agency for a in register}
     order = {key: position for position, key in enumerate(leads)}
     keys = sorted(rated, key=lambda k: (k not in order, order.get(k, 0), k[0], _ref_order(k[1])))
+    directions: dict[tuple[str, ...], str] = {}  # the same few sequences of ratings, over thousands of actions
     lines = []
     for key in keys:
         ratings = tuple(rated[key].get(number, "") for number in rounds)
-        lines.append(ActionHistory(key[0], key[1], leads.get(key, ""), ratings, direction(register.index, ratings)))
+        if ratings not in directions:
+            directions[ratings] = direction(register.index, ratings)
+        lines.append(ActionHistory(key[0], key[1], leads.get(key, ""), ratings, directions[ratings]))
     return tuple(lines)
 
 

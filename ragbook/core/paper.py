@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from .history import NO_HISTORY, History, concerning
@@ -81,6 +82,14 @@ class BoardPaper:
     def since(self) -> date | None:
         return self.parts[0].summary.since if self.parts else None
 
+    @cached_property
+    def held_by_review(self) -> Mapping[str, tuple[HeldUpdate, ...]]:
+        """``held`` by review, in its order: each review's exceptions look up their own, not the whole list."""
+        grouped: dict[str, list[HeldUpdate]] = {}
+        for item in self.held:
+            grouped.setdefault(item.review, []).append(item)
+        return {review: tuple(items) for review, items in grouped.items()}
+
 
 def _ref_order(ref: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in ref.split("."))
@@ -131,9 +140,8 @@ def exceptions(part: ReviewPart, paper: BoardPaper) -> list[ExceptionItem]:
     failing, delayed, complete = (role_code(index, role) for role in (FAILING, DELAYED, COMPLETE))
     late = {o.ref: o.days for o in part.summary.overdue}
     held: dict[str, list[HeldUpdate]] = {}
-    for item in paper.held:
-        if item.review == part.review:
-            held.setdefault(item.ref, []).append(item)
+    for item in paper.held_by_review.get(part.review, ()):
+        held.setdefault(item.ref, []).append(item)
     items = []
     for action in part.actions:
         code, label = label_of(index, action.rag)
@@ -217,8 +225,9 @@ def asks(paper: BoardPaper, items: Sequence[ExceptionItem], warnings: Sequence[F
         result.append(f"note that {plural(len(held), 'update')} ({', '.join(i.ref for i in held)}) "
                       f"{'is' if len(held) == 1 else 'are'} held until the agencies send their evidence.")
     complete = role_code(index, COMPLETE)
+    reviews = set(paper.reviews)
     closed = sorted(f"{key[1]}" for key, (old, new) in paper.moves.items()
-                    if complete and new == complete and old != complete and key[0] in paper.reviews)
+                    if complete and new == complete and old != complete and key[0] in reviews)
     if closed:
         result.append(f"agree that the {plural(len(closed), 'action')} rated {index[complete].label} since the "
                       f"last round ({', '.join(closed)}) {'is' if len(closed) == 1 else 'are'} complete and closed.")

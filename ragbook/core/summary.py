@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .dates import as_date
 from .history import NO_HISTORY, History, history
@@ -123,9 +123,25 @@ def bucket(index: RatingIndex, rag: str) -> int:
 
 def tally(index: RatingIndex, group: str, actions: Iterable[Action], detail: str = "") -> Tally:
     counts = [0] * (len(index.ratings) + 1)
+    buckets: dict[str, int] = {}  # a plan types a handful of ratings: each is read once
     for action in actions:
-        counts[bucket(index, action.rag)] += 1
+        position = buckets.get(action.rag)
+        if position is None:
+            position = buckets[action.rag] = bucket(index, action.rag)
+        counts[position] += 1
     return Tally(group, tuple(counts), detail)
+
+
+def _coder(index: RatingIndex) -> Callable[[str], str | None]:
+    """``index.normalise(text).code``, worked out once for each text (ratings are a handful of texts typed over
+    and over)."""
+    codes: dict[str, str | None] = {}
+
+    def code(text: str) -> str | None:
+        if text not in codes:
+            codes[text] = index.normalise(text).code
+        return codes[text]
+    return code
 
 
 def by_review(register: Register) -> tuple[Tally, ...]:
@@ -175,10 +191,11 @@ def due_date(action: Action) -> date | None:
 def overdue(register: Register, today: date) -> tuple[OverdueAction, ...]:
     """Actions past their revised (else target) date and not complete, oldest first."""
     complete = role_code(register.index, COMPLETE)
+    code_of = _coder(register.index)
     late = []
     for action in register:
         due = due_date(action)
-        code = register.index.normalise(action.rag).code
+        code = code_of(action.rag)
         if due is not None and due < today and (complete is None or code != complete):
             late.append(OverdueAction(action.review, action.ref, action.action, action.lead_agency, due,
                                       code or "", (today - due).days))
@@ -209,6 +226,7 @@ def moves(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -
     when None); "" is unrated. An action that moved and came back has old == new."""
     first: dict[tuple[str, str], tuple[tuple[datetime, int], str]] = {}
     last: dict[tuple[str, str], tuple[tuple[datetime, int], str]] = {}
+    code_of = _coder(index)
     for position, row in enumerate(audit):
         if _text(row.field).casefold() not in RATING_FIELDS:
             continue
@@ -217,8 +235,8 @@ def moves(index: RatingIndex, audit: Sequence[AuditEntry], since: date | None) -
             continue
         key = (_text(row.review), _text(row.ref))
         stamp = (when, position)
-        old = index.normalise(_text(row.old)).code or ""
-        new = index.normalise(_text(row.new)).code or ""
+        old = code_of(_text(row.old)) or ""
+        new = code_of(_text(row.new)) or ""
         if key not in first or stamp < first[key][0]:
             first[key] = (stamp, old)
         if key not in last or stamp >= last[key][0]:
@@ -310,14 +328,48 @@ def summarise(register: Register, audit: Sequence[AuditEntry], returns: Sequence
         register = Register(register.index, [a for a in register if a.review == review], register.agencies)
         audit = [entry for entry in audit if _text(entry.review) == review]
         updates = [update for update in updates if update.review.strip() == review]
+        returns = ()
+    return _summary(register, audit, returns, today, since, settings, updates)
+
+
+def review_parts(register: Register, reviews: Sequence[str], audit: Sequence[AuditEntry], today: date,
+                 since: date | None, settings: Settings = DEFAULT_SETTINGS,
+                 updates: Sequence[UpdateRecord] = ()) -> tuple[ReviewPart, ...]:
+    """Each of ``reviews``' part of the board report: what ``summarise`` gives with ``review``, the register,
+    the Audit Log and the Updates sheet each gone through once for all the reviews (a plan of a thousand reviews
+    would otherwise be scanned a thousand times)."""
+    wanted = set(reviews)
+    actions: dict[str, list[Action]] = {name: [] for name in reviews}
+    for action in register:
+        if action.review in wanted:
+            actions[action.review].append(action)
+    logged: dict[str, list[AuditEntry]] = {}
+    for entry in audit:
+        if (name := _text(entry.review)) in wanted:
+            logged.setdefault(name, []).append(entry)
+    updated: dict[str, list[UpdateRecord]] = {}
+    for update in updates:
+        if (name := update.review.strip()) in wanted:
+            updated.setdefault(name, []).append(update)
+    parts = []
+    for name in reviews:
+        own = Register(register.index, actions[name], register.agencies)
+        summary = _summary(own, logged.get(name, ()), (), today, since, settings, updated.get(name, ()))
+        parts.append(ReviewPart(name, summary, tuple(actions[name])))
+    return tuple(parts)
+
+
+def _summary(register: Register, audit: Sequence[AuditEntry], returns: Sequence[ReturnRecord], today: date,
+             since: date | None, settings: Settings, updates: Sequence[UpdateRecord]) -> Summary:
+    """The summary of ``register``; a review's part is given no returns (the whole paper has them)."""
     return Summary(
         index=register.index, today=today, since=since, actions=len(register),
         overall=tally(register.index, "All actions", register), by_review=by_review(register),
         by_recommendation=by_recommendation(register), by_agency=by_agency(register),
         overdue=overdue(register, today), movement=movement(register.index, audit, since),
         slippage=slippage(register, audit),
-        returns=returns_matrix(register.agency_names(), returns, today) if review is None else (),
-        settings=settings, history=history(register, updates, returns if review is None else ()),
+        returns=returns_matrix(register.agency_names(), returns, today),
+        settings=settings, history=history(register, updates, returns),
     )
 
 

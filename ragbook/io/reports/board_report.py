@@ -20,12 +20,15 @@ from docx import Document
 
 from ...core.annual import annual
 from ...core.history import History, what_is_listed
+from ...core.model import Register
 from ...core.paper import BoardPaper, asks, exceptions, plan_warnings, purpose, round_note
 from ...core.summary import Summary, headline
 from ...core.wording import dates_age, long_date, plural, shorten
 from . import paper_tables as t
+from .docx_body import save
 from .docx_chart import add_chart, stacked_chart_xml
-from .docx_page import TEXT_WIDTH_CM, marking_and_page_numbers, page_break_before, set_up, text_paragraph
+from .docx_page import (TEXT_WIDTH_CM, add_heading, add_paragraph, marking_and_page_numbers, page_break_before, set_up,
+                        text_paragraph)
 from .docx_table import add_table
 from ..sheets.summary_layout import ROUNDS_SHOWN, UNRATED_FILL
 
@@ -41,7 +44,7 @@ class _Numbers:
 
     def heading(self, document, text: str, *, new_page: bool = False):
         self.number += 1
-        paragraph = document.add_heading(f"{self.number}. {text}", level=2)
+        paragraph = add_heading(document, f"{self.number}. {text}", 2)
         if new_page:
             page_break_before(paragraph)
         return paragraph
@@ -62,10 +65,10 @@ def write_report(out: Path, paper: BoardPaper) -> None:
     _cover(document, paper, title)
     numbers = _Numbers()
     numbers.heading(document, "Purpose")
-    document.add_paragraph(purpose(paper))
+    add_paragraph(document, purpose(paper))
     numbers.heading(document, "The board is asked to")
     for ask in asks(paper, [i for part in items.values() for i in part], warnings):
-        document.add_paragraph(ask, style="List Number")
+        add_paragraph(document, ask, style="List Number")
     _figures(document, numbers, paper)
     _exceptions(document, numbers, paper, items)
     _movement(document, numbers, paper)
@@ -78,7 +81,8 @@ def write_report(out: Path, paper: BoardPaper) -> None:
         _escalate(document, paper)
     if warnings:
         numbers.heading(document, "Gaps in the plan")
-        document.add_paragraph(
+        add_paragraph(
+            document,
             f"The plan holds {plural(len(warnings), 'problem')} that this report cannot show correctly: actions "
             f"that are blank or look cut or garbled by extraction from the source plan, missing ratings and the "
             f"like. They are marked in the plan below; the business unit should correct them in the master "
@@ -91,15 +95,15 @@ def write_report(out: Path, paper: BoardPaper) -> None:
     numbers.heading(document, "Rating key")
     add_table(document, [3.0, 20.0], t.header(["Rating", "Meaning"]), t.key_rows(paper.register.index),
               caption="Rating key")
-    document.save(str(out))
+    save(document, out)
 
 
 # ---------------------------------------------------------------------------- the first page
 def _cover(document, paper: BoardPaper, title: str) -> None:
     settings = paper.settings
-    board = document.add_paragraph()
+    board = add_paragraph(document)
     board.add_run(settings.board_name).bold = True
-    document.add_heading(title, level=1)
+    add_heading(document, title, 1)
     text_paragraph(document, long_date(paper.today), bold_lead="Report date:")
     text_paragraph(document, settings.protective_marking, bold_lead="Protective marking:")
     text_paragraph(document, settings.author, bold_lead="Author:")
@@ -114,8 +118,8 @@ def _figures(document, numbers: _Numbers, paper: BoardPaper) -> None:
     numbers.heading(document, "Progress at a glance")
     for part in paper.parts:
         if len(paper.parts) > 1:
-            document.add_heading(part.review, level=3)
-        document.add_paragraph(headline(part.summary))
+            add_heading(document, part.review, 3)
+        add_paragraph(document, headline(part.summary))
         age = dates_age(paper.today, [o.due for o in part.summary.overdue])
         if age:
             text_paragraph(document, age, bold_lead="Note:")
@@ -128,17 +132,17 @@ def _figures(document, numbers: _Numbers, paper: BoardPaper) -> None:
 
 def _exceptions(document, numbers: _Numbers, paper: BoardPaper, items: dict) -> None:
     numbers.heading(document, "Exceptions: Red, Amber, overdue and held for evidence")
-    intro = document.add_paragraph("Each action the board should look at, worst first: Red, then Amber, then those "
-                                   "past their date (the oldest first), then updates held back for want of evidence. "
-                                   "The rating is given in words; the colour repeats it.")
+    intro = add_paragraph(document, "Each action the board should look at, worst first: Red, then Amber, then those "
+                                    "past their date (the oldest first), then updates held back for want of "
+                                    "evidence. The rating is given in words; the colour repeats it.")
     intro.paragraph_format.keep_with_next = True  # the heading and this stay with the table's first rows
     index = paper.register.index
     for part in paper.parts:
         if len(paper.parts) > 1:
-            document.add_heading(part.review, level=3)
+            add_heading(document, part.review, 3)
         listed = items[part.review]
         if not listed:
-            document.add_paragraph("No action is rated Red or Amber, past its date or held for evidence.")
+            add_paragraph(document, "No action is rated Red or Amber, past its date or held for evidence.")
             continue
         add_table(document, [w for _, w in t.EXCEPTION_COLUMNS], t.header([h for h, _ in t.EXCEPTION_COLUMNS]),
                   t.exception_rows(index, listed), caption=f"Exceptions in {part.review}")
@@ -149,12 +153,13 @@ def _movement(document, numbers: _Numbers, paper: BoardPaper) -> None:
     numbers.heading(document, f"Movement since the last round of returns{since}")
     for part in paper.parts:
         if len(paper.parts) > 1:
-            document.add_heading(part.review, level=3)
+            add_heading(document, part.review, 3)
         if part.summary.movement:
             add_table(document, [3.0, 3.0, 2.0, 15.0], t.header(["From", "To", "Actions", "Refs"]),
                       t.movement_rows(part.summary), caption=f"Movement of ratings in {part.review}")
         else:
-            document.add_paragraph("No rating has moved" + (f" since {paper.since:%d/%m/%Y}." if paper.since else "."))
+            add_paragraph(document,
+                          "No rating has moved" + (f" since {paper.since:%d/%m/%Y}." if paper.since else "."))
         if part.summary.actions:
             _recommendation_chart(document, part.summary)
 
@@ -170,9 +175,9 @@ def _recommendation_chart(document, summary: Summary) -> None:
     width = min(24.0, 8 + 2.2 * len(categories))
     words = "; ".join(f"{c}: " + ", ".join(f"{n} {label}" for label, _, values in series if (n := values[i]))
                       for i, c in enumerate(categories))
-    add_chart(document, document.add_paragraph(), xml, width, 7.0, f"Chart of the ratings per recommendation. {words}.")
+    add_chart(document, add_paragraph(document), xml, width, 7.0, f"Chart of the ratings per recommendation. {words}.")
     # The same in words under the chart: a PDF made by LibreOffice does not carry a chart's alternative text.
-    document.add_paragraph(f"Ratings per recommendation: {words}.", style="Caption")
+    add_paragraph(document, f"Ratings per recommendation: {words}.", style="Caption")
 
 
 def _rounds(document, numbers: _Numbers, paper: BoardPaper) -> None:
@@ -182,7 +187,8 @@ def _rounds(document, numbers: _Numbers, paper: BoardPaper) -> None:
         return
     index = paper.register.index
     numbers.heading(document, "Ratings by round")
-    intro = document.add_paragraph(
+    intro = add_paragraph(
+        document,
         "Each action's rating in each round of returns, and its direction of travel between the latest two rounds "
         "in which it was rated: improved, same or worse (new when rated in one round only). On an action several "
         "agencies share, a round's rating is the worst they gave. The chart counts where the actions with updates "
@@ -191,10 +197,10 @@ def _rounds(document, numbers: _Numbers, paper: BoardPaper) -> None:
     _round_chart(document, paper.history)
     for part in paper.parts:
         if len(paper.parts) > 1:
-            document.add_heading(part.review, level=3)
+            add_heading(document, part.review, 3)
         history = part.summary.history
         if not history.actions:
-            document.add_paragraph("No update of this review is on record yet.")
+            add_paragraph(document, "No update of this review is on record yet.")
             continue
         shown = history.rounds[-ROUNDS_SHOWN:]
         if history.listed:
@@ -202,7 +208,7 @@ def _rounds(document, numbers: _Numbers, paper: BoardPaper) -> None:
                       t.header(["Ref", "Lead", "Direction", *(f"R{number}" for number in shown)]),
                       t.round_rows(index, history.listed, len(shown)), caption=f"Ratings by round in {part.review}")
         if note := round_note(history):
-            document.add_paragraph(note)
+            add_paragraph(document, note)
 
 
 def _round_chart(document, history: History) -> None:
@@ -214,17 +220,17 @@ def _round_chart(document, history: History) -> None:
     xml = stacked_chart_xml("Ratings by round", categories, series)
     words = "; ".join(f"{c}: " + (", ".join(f"{n} {label}" for label, _, values in series if (n := values[i]))
                                    or "none rated") for i, c in enumerate(categories))
-    add_chart(document, document.add_paragraph(), xml, min(20.0, 8 + 2.0 * len(categories)), 7.0,
+    add_chart(document, add_paragraph(document), xml, min(20.0, 8 + 2.0 * len(categories)), 7.0,
               f"Chart of the ratings by round: where the actions with updates stood at the end of each round. {words}.")
     # The same in words under the chart: a PDF made by LibreOffice does not carry a chart's alternative text.
-    document.add_paragraph(f"Ratings by round: {words}.", style="Caption")
+    add_paragraph(document, f"Ratings by round: {words}.", style="Caption")
 
 
 def _escalate(document, paper: BoardPaper) -> None:
     """The returns still pending after two reminders or more: the agencies the board may need to escalate with."""
     if not paper.history.escalate:
         return
-    document.add_heading("Agencies chased twice or more (escalate)", level=3)
+    add_heading(document, "Agencies chased twice or more (escalate)", 3)
     add_table(document, [7.0, 5.0, 2.6, 2.0, 2.8, 3.6],
               t.header(["Agency", "Return", "Due", "Chases", "Last chased", "Past due by"]),
               t.escalation_rows(paper.history.escalate, paper.today), caption="Agencies chased twice or more")
@@ -233,29 +239,33 @@ def _escalate(document, paper: BoardPaper) -> None:
 # ---------------------------------------------------------------------------- the plan
 def _full_plan(document, numbers: _Numbers, paper: BoardPaper, warnings) -> None:
     numbers.heading(document, "The full plan", new_page=True)
-    document.add_paragraph("Every action, in the plan's order. " + (
+    add_paragraph(document, "Every action, in the plan's order. " + (
         "Each row is complete in itself (no merged cells)." if paper.plain_tables else
         "A recommendation's text is given once, beside its first action, and spans the actions under it."))
     index = paper.register.index
+    warned_in: dict[str, dict[str, str]] = {}
+    for f in warnings:
+        if f.field == "Action":
+            warned_in.setdefault(f.review, {})[f.ref] = "garbled" if f.rule == "action-garbled" else "error"
     for part in paper.parts:
         if len(paper.parts) > 1:
-            document.add_heading(part.review, level=3)
-        warned = {f.ref: ("garbled" if f.rule == "action-garbled" else "error") for f in warnings
-                  if f.review == part.review and f.field == "Action"}
+            add_heading(document, part.review, 3)
+        warned = warned_in.get(part.review, {})
         add_table(document, [w for _, w in t.PLAN_COLUMNS], t.header([h for h, _ in t.PLAN_COLUMNS]),
                   t.plan_rows(index, part.actions, warned, plain=paper.plain_tables), caption=f"The plan: {part.review}")
 
 
 def _annual(document, numbers: _Numbers, paper: BoardPaper) -> None:
     numbers.heading(document, "Implementation of the recommendations (for the annual report)", new_page=True)
-    document.add_paragraph("How many recommendations and actions of each review are implemented, in progress or "
-                           "not started, and why any will not be implemented.")
+    add_paragraph(document, "How many recommendations and actions of each review are implemented, in progress or "
+                            "not started, and why any will not be implemented.")
     for part in paper.parts:
-        document.add_heading(part.review, level=3)
-        review = annual(paper.register, part.review)
+        add_heading(document, part.review, 3)
+        # Of the part's own actions: the whole register, gone through for every review, grows with their product.
+        review = annual(Register(paper.register.index, list(part.actions), paper.register.agencies), part.review)
         add_table(document, [5.0, 4.0, 3.0], t.header(["Status", "Recommendations", "Actions"]),
                   t.annual_summary_rows(review), caption=f"Implementation in {part.review}")
-        document.add_paragraph()
+        add_paragraph(document)
         add_table(document, [1.6, 12.0, 2.0, 2.4, 3.2, 5.5], t.header(
             ["Rec.", "Recommendation", "Actions", "Complete", "Status", "Why not implemented"]),
             t.annual_rows(review), caption=f"Recommendations of {part.review}")

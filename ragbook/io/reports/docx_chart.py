@@ -8,7 +8,10 @@ embedded workbook (editing the chart's data in Word is not offered).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Sequence
+from weakref import WeakKeyDictionary
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -39,12 +42,87 @@ _INLINE = (
 FONT = "Arial"
 
 
+class _Charts:
+    def __init__(self, parts: int) -> None:
+        self.parts = parts  # the chart parts the package holds
+        self.rid = 1  # no relationship id under rId<rid> is free
+
+
+_CHARTS: WeakKeyDictionary[object, _Charts] = WeakKeyDictionary()  # per package
+
+
 def _column(sheet_column: str, count: int) -> str:
     return f"Sheet1!${sheet_column}$2:${sheet_column}${count + 1}"
 
 
 def stacked_chart_xml(title: str, categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]]) -> bytes:
-    """A stacked column chart: ``series`` is (name, fill, one value per category)."""
+    """A stacked column chart: ``series`` is (name, fill, one value per category).
+
+    openpyxl draws a chart through thousands of descriptors (a report of a thousand reviews has a thousand charts),
+    so it draws each shape of chart (title, how many categories, which series) once, with stand-ins for the
+    categories and values; each chart of that shape is the drawing with its own put in, byte for byte the same.
+    """
+    shapes = tuple((name, fill, len(values)) for name, fill, values in series)
+    numbers = [value for _, _, values in series for value in values]
+    pieces = _template(title, len(categories), shapes) if all(map(_plain, categories)) and all(
+        type(value) is int for value in numbers) else None
+    if pieces is None:
+        return _drawn(title, categories, series)
+    out = [pieces[0]]
+    for position in range(1, len(pieces), 2):
+        kind, number = pieces[position]
+        # openpyxl writes a value as "%.16g" of it, and lxml a text in ASCII, escaped, other characters as references.
+        out.append(f"<v>{'%.16g' % numbers[number]}</v>" if kind == "value" else _escaped(categories[number]))
+        out.append(pieces[position + 1])
+    return "".join(out).encode("ascii")
+
+
+_CATEGORY = "@@{}@@"
+_FIRST_VALUE = 10 ** 12
+_SLOTS = re.compile(r"@@(\d+)@@|<v>(1\d{12})</v>")
+_UNPLAIN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _plain(text: str) -> bool:
+    """Whether a category is put in as it is: no character lxml refuses or writes otherwise, and no space at either
+    end that openpyxl marks to be kept."""
+    stripped = text.strip()
+    return not _UNPLAIN.search(text) and (not stripped or stripped == text)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode(
+        "ascii", "xmlcharrefreplace").decode("ascii")
+
+
+@lru_cache(maxsize=256)
+def _template(title: str, count: int, shapes: tuple[tuple[str, str, int], ...]) -> tuple | None:
+    """The drawing of a shape of chart, cut at its stand-ins: text, (kind, number), text, ...; None when the
+    drawing does not hold each stand-in where it is expected (a title or series name that looks like one)."""
+    first = iter(range(_FIRST_VALUE, _FIRST_VALUE + sum(n for _, _, n in shapes)))
+    xml = _drawn(title, [_CATEGORY.format(i) for i in range(count)],
+                 [(name, fill, [next(first) for _ in range(n)]) for name, fill, n in shapes]).decode("ascii")
+    parts = _SLOTS.split(xml)
+    pieces: list = [parts[0]]
+    values, categories = [], [0] * count
+    for position in range(1, len(parts), 3):
+        category, value = parts[position], parts[position + 1]
+        if category is not None:
+            if int(category) >= count:
+                return None
+            categories[int(category)] += 1
+            pieces.append(("category", int(category)))
+        else:
+            values.append(int(value) - _FIRST_VALUE)
+            pieces.append(("value", values[-1]))
+        pieces.append(parts[position + 2])
+    if values != list(range(sum(n for _, _, n in shapes))) or any(n != len(shapes) for n in categories):
+        return None
+    return tuple(pieces)
+
+
+def _drawn(title: str, categories: Sequence[str], series: Sequence[tuple[str, str, Sequence[int]]]) -> bytes:
+    """The chart as openpyxl draws it."""
     chart = BarChart(type="col", grouping="stacked", overlap=100, gapWidth=60)
     letters = "BCDEFGHIJKLMNOPQRSTUVWXYZ"
     cats = AxDataSource(strRef=StrRef(f=_column("A", len(categories)), strCache=StrData(
@@ -75,9 +153,19 @@ def stacked_chart_xml(title: str, categories: Sequence[str], series: Sequence[tu
 def add_chart(document, paragraph, xml: bytes, width_cm: float, height_cm: float, description: str) -> None:
     """Add the chart part to the document and place it, inline, in ``paragraph``."""
     package = document.part.package
-    number = 1 + sum(1 for part in package.iter_parts() if str(part.partname).startswith("/word/charts/chart"))
+    # python-docx finds a part's number, and a relationship's id, by going through all of them: for each of a
+    # thousand charts. The same numbers are counted on from the first chart's instead.
+    charts = _CHARTS.get(package)
+    if charts is None:
+        charts = _CHARTS[package] = _Charts(
+            sum(1 for part in package.iter_parts() if str(part.partname).startswith("/word/charts/chart")))
+    charts.parts += 1
+    number = charts.parts
     part = Part(PackURI(f"/word/charts/chart{number}.xml"), CT.DML_CHART, xml, package)
-    rid = document.part.relate_to(part, RT.CHART)
+    rels = document.part.rels
+    while f"rId{charts.rid}" in rels:  # the lowest free id, as python-docx gives: ids are never taken away
+        charts.rid += 1
+    rid = rels.add_relationship(RT.CHART, part, f"rId{charts.rid}").rId
     shape_id = 1000 + number
     inline = parse_xml(_INLINE.format(cx=Cm(width_cm).emu, cy=Cm(height_cm).emu, id=shape_id, rid=rid,
                                       descr=description.replace('"', "'").replace("&", "and").replace("<", "")))
