@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from .limits import CODE_FORBIDDEN
 
@@ -95,6 +95,13 @@ class RatingIndex:
                 if key in seen:
                     raise ValueError(f"the rating index uses {key!r} twice")
                 seen.add(key)
+
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        """Each code's ``rank``, worked out once per index (a summary of 20,000 actions asks many times; looking
+        the index up in a cache would hash all of it on every call)."""
+        roles = [role_code(self, role) for role in (COMPLETE, ON_TRACK, DELAYED, FAILING)]
+        return {code: roles.index(code) if code in roles else 4 + self.order(code) for code in self.codes}
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -227,14 +234,7 @@ def rank(index: RatingIndex, code: str | None) -> int:
 
     The one rule for "better" and "worse": the direction of travel, and the worst of several agencies' ratings
     of a shared action, both use it."""
-    return _ranks(index).get(code or "", 4 + len(index.ratings))
-
-
-@lru_cache(maxsize=16)
-def _ranks(index: RatingIndex) -> dict[str, int]:
-    """Each code's ``rank``, worked out once per index (a summary of 20,000 actions asks many times)."""
-    roles = [role_code(index, role) for role in (COMPLETE, ON_TRACK, DELAYED, FAILING)]
-    return {code: roles.index(code) if code in roles else 4 + index.order(code) for code in index.codes}
+    return index.ranks.get(code or "", 4 + len(index.ratings))
 
 
 def worst(index: RatingIndex, codes: Iterable[str]) -> str:
