@@ -22,7 +22,7 @@ def test_smoke_run_prints_the_table_and_ratios(tmp_path):
     out = done.stdout
     for label in ("ragbook end-to-end", "read phase", "write phase", "baseline (plain openpyxl)",
                   "floor: unzip the returns", "floor: deflate the master's XML", "ragbook ÷ baseline",
-                  "read phase ÷ unzip floor", "÷ compression floor", "peak memory of ragbook", "s per return",
+                  "reading the returns ÷ unzip floor", "read phase ÷ unzip floor", "÷ compression floor", "peak memory of ragbook", "s per return",
                   "returns round 2:", "a ledger of two rounds", "the commands people run", "validate ÷ consolidate",
                   "run ÷ start-up", "import ragbook.cli", "import ragbook.ribbon"):
         assert label in out, label

@@ -2,19 +2,20 @@
 
 A plan of twenty thousand actions makes tables of millions of XML elements, which held as one lxml tree take
 gigabytes. So each table is serialised as soon as it is made, exactly as lxml serialises it in the body, and
-kept compressed; a comment marks its place in the body. ``save`` writes the package python-docx makes and
-streams ``word/document.xml`` into it with each mark replaced by its table: the same XML, part for part.
+kept compressed in a comment that marks its place in the body (the document carries its own tables: nothing
+is kept anywhere else). ``save`` writes the package python-docx makes and streams ``word/document.xml`` into
+it with each mark replaced by its table: the same XML, part for part.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import time
 import zipfile
 import zlib
 from pathlib import Path
-from weakref import WeakKeyDictionary
 
 from lxml import etree
 
@@ -22,16 +23,9 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT_PART = "word/document.xml"
 _SECT_PR = f"{{{W_NS}}}sectPr"
 _TABLE_START = f'<w:tbl xmlns:w="{W_NS}">'.encode()
-_MARK = "ragbook table {}"
-_MARKS = re.compile(rb"<!--ragbook table (\d+)-->")  # text in the body is escaped: only these comments match
-
-
-class _Kept:
-    def __init__(self) -> None:
-        self.tables: list[tuple[bytes, int]] = []  # each table compressed, and its length uncompressed
-
-
-_KEPT: WeakKeyDictionary[object, _Kept] = WeakKeyDictionary()  # per document part
+_MARK = "ragbook table {} {}"  # the table's length, and the table compressed (base64 holds no "--")
+# Text in the body is escaped, so only these comments match.
+_MARKS = re.compile(rb"<!--ragbook table ([0-9]+) ([A-Za-z0-9+/=]*)-->")
 
 
 def append_to_body(document, element):
@@ -63,34 +57,33 @@ def append_table(document, table) -> None:
 def append_written(document, xml: bytes) -> None:
     """Append a table given as lxml writes it in the body (UTF-8, no namespace declared), kept out of the tree
     until ``save``."""
-    kept = _KEPT.setdefault(document.part, _Kept())
-    kept.tables.append((zlib.compress(xml, 1), len(xml)))
-    append_to_body(document, etree.Comment(_MARK.format(len(kept.tables) - 1)))
+    packed = base64.b64encode(zlib.compress(xml, 1)).decode("ascii")
+    append_to_body(document, etree.Comment(_MARK.format(len(xml), packed)))
 
 
 def save(document, out: Path | str) -> None:
     """``document.save(out)``, with the tables ``append_table`` kept back in their places."""
-    kept = _KEPT.pop(document.part, None)
-    if kept is None:
-        document.save(str(out))
-        return
     package = io.BytesIO()
     document.save(package)
-    with zipfile.ZipFile(package) as source, zipfile.ZipFile(str(out), "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename != DOCUMENT_PART:
-                target.writestr(info.filename, data)
-                continue
-            pieces = _MARKS.split(data)  # the text between the marks, and each mark's table number
-            tables = [kept.tables[int(number)] for number in pieces[1::2]]
-            entry = _entry(info.filename)
-            entry.file_size = sum(len(text) for text in pieces[0::2]) + sum(size for _, size in tables)
-            with target.open(entry, "w") as stream:
-                for position, text in enumerate(pieces[0::2]):
-                    stream.write(text)
-                    if position < len(tables):
-                        stream.write(zlib.decompress(tables[position][0]))
+    with zipfile.ZipFile(package) as source:
+        if _MARKS.search(source.read(DOCUMENT_PART)) is None:  # no table kept back: the package as it is
+            Path(out).write_bytes(package.getvalue())
+            return
+        with zipfile.ZipFile(str(out), "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename != DOCUMENT_PART:
+                    target.writestr(info.filename, data)
+                    continue
+                pieces = _MARKS.split(data)  # text, then each mark's length and packed table, then text...
+                sizes, tables = [int(n) for n in pieces[1::3]], pieces[2::3]
+                entry = _entry(info.filename)
+                entry.file_size = sum(len(text) for text in pieces[0::3]) + sum(sizes)
+                with target.open(entry, "w") as stream:
+                    for position, text in enumerate(pieces[0::3]):
+                        stream.write(text)
+                        if position < len(tables):
+                            stream.write(zlib.decompress(base64.b64decode(tables[position])))
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
