@@ -18,7 +18,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -272,24 +272,28 @@ class MasterWorkbook(records.ListSheets):
         return counts
 
     def append_audit(self, entries: Iterable[AuditEntry]) -> None:
-        self._append(c.AUDIT_LOG, records.audit_values(entries), super().append_audit, entries)
+        entries = list(entries)  # read twice when the sheet must be written afresh
+        if not self._appended(c.AUDIT_LOG, records.audit_values(entries)):
+            super().append_audit(entries)
 
     def append_updates(self, updates: Iterable[UpdateRecord]) -> None:
-        self._append(c.UPDATES, records.update_values(updates), super().append_updates, updates)
+        updates = list(updates)
+        if not self._appended(c.UPDATES, records.update_values(updates)):
+            super().append_updates(updates)
 
-    def _append(self, sheet: str, rows: list[list[object]], rewrite: Callable, items: Iterable) -> None:
-        """Rows added at the end of a list sheet in the contract's columns; a sheet whose columns a person
-        changed is written afresh in the contract's order instead (``rewrite``)."""
+    def _appended(self, sheet: str, rows: list[list[object]]) -> bool:
+        """Add rows at the end of a list sheet in the contract's columns; False, adding nothing, when a person
+        changed its columns (the caller writes it afresh in the contract's order)."""
         content = self.lists[sheet]
         headers = [col.header for col in c.LIST_SHEETS[sheet]]
         if content.headers != headers:
-            rewrite(items)
-            return
+            return False
         self.changed = True
         if sheet in self.untouched:
             self.appended_from.setdefault(sheet, len(content.rows))
         content.rows.extend(rows)
         fit_table(self.book[sheet], c.table_name(sheet), headers, len(content.rows))
+        return True
 
     def write_summary(self, summary: Summary) -> None:
         self._touch(c.SUMMARY)
