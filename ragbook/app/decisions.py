@@ -75,13 +75,12 @@ def _decide(master: Master, *, who: str, today: date | None) -> tuple[DecisionRe
 
 def decide_plan(plans: Plans, *, who: str, today: date | None = None) -> DecisionReport:
     """Apply the decisions in a master file, then refresh its Summary sheet in the same save."""
-    from .reports import build_summary  # noqa: PLC0415 - as consolidate_plan does
+    from .reports import refresh_summary  # noqa: PLC0415 - as consolidate_plan does
 
     with plans.editing() as master:
         report, register = _decide(master, who=who, today=today)
         if report.recorded:
-            # As refresh_summary does, from the Register just written rather than read back from the master.
-            master.write_summary(build_summary(master, register, since=None, today=today or date.today()))
+            refresh_summary(master, today=today, register=register)
             report = replace(report, summary_refreshed=True)
         return report
 

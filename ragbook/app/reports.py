@@ -45,19 +45,20 @@ class BoardReport:
 
 
 # ---------------------------------------------------------------------------- summary
-def build_summary(master: Master, register: Register, *, since: date | None, today: date,
-                  review: str | None = None, updates: Sequence[UpdateRecord] | None = None) -> Summary:
-    """The summary of the master (of one review's actions with ``review``); ``updates``, the Updates sheet's lines
-    when the caller has read them already (a report of many reviews reads them once)."""
+def build_summary(master: Master, register: Register, *, since: date | None, today: date) -> Summary:
+    """The summary of the master's whole plan."""
     returns = master.read_returns()
     since = since or latest_round(returns)
-    return summarise(register, master.read_audit(), returns, today, since, review, master.read_settings(),
-                     master.read_updates() if updates is None else updates)
+    return summarise(register, master.read_audit(), returns, today, since, None, master.read_settings(),
+                     master.read_updates())
 
 
-def refresh_summary(master: Master, *, since: date | None = None, today: date | None = None) -> SummaryReport:
-    """Rebuild the Summary sheet. Movement is counted since ``since``, else since the latest round of returns."""
-    summary = build_summary(master, master.read_register(), since=since, today=today or date.today())
+def refresh_summary(master: Master, *, since: date | None = None, today: date | None = None,
+                    register: Register | None = None) -> SummaryReport:
+    """Rebuild the Summary sheet. Movement is counted since ``since``, else since the latest round of returns.
+    ``register``: the Register as a use case has just written it (not read back from the master again)."""
+    register = master.read_register() if register is None else register
+    summary = build_summary(master, register, since=since, today=today or date.today())
     master.write_summary(summary)
     return SummaryReport(master.name, summary)
 

@@ -328,13 +328,11 @@ def consolidate_plan(plans: Plans, files: ReturnFiles, paths: Sequence[Path], **
     The returns matrix, the movement and the overdue list all change with a consolidation, and a master of
     20,000 actions takes seconds to open and save: doing both at once saves the team a second wait.
     """
-    from .reports import build_summary  # noqa: PLC0415 - the reports use cases build on this module's peers
+    from .reports import refresh_summary  # noqa: PLC0415 - the reports use cases build on this module's peers
 
     with plans.editing() as master:
         report, register = _consolidate(master, files, paths, **options)
         if report.recorded:
-            # As refresh_summary does, from the Register just written rather than read back from the master.
-            today = options.get("today")
-            master.write_summary(build_summary(master, register, since=None, today=today or date.today()))
+            refresh_summary(master, today=options.get("today"), register=register)
             report = replace(report, summary_refreshed=True)
         return report
