@@ -123,15 +123,11 @@ def read(package: Package, part: str, typing: Typing, limits, sheet: str) -> Cel
     found = _SHEET_DATA.search(data)
     if found is None:
         return None
-    if found.group(1):
-        inside = (found.end(), found.end())
-        closing_end = found.end()
-    else:
-        closing = data.find(b"</sheetData>", found.end())
-        if closing < 0:
-            return None
-        inside, closing_end = (found.end(), closing), closing + len(b"</sheetData>")
-    prefixes = _outside(package, part, data, found.start(), found.end(), inside[1], closing_end)
+    closing = found.end() if found.group(1) else data.find(b"</sheetData>", found.end())  # <sheetData/>: no inside
+    if closing < 0:
+        return None
+    inside = (found.end(), closing)
+    prefixes = _outside(package, part, data, found.start(), *inside)
     if prefixes is None:
         return None
     try:
@@ -140,13 +136,12 @@ def read(package: Package, part: str, typing: Typing, limits, sheet: str) -> Cel
         return None
 
 
-def _outside(package: Package, part: str, data: bytes, start: int, opening_end: int, inside_end: int,
-             closing_end: int) -> frozenset[bytes] | None:
+def _outside(package: Package, part: str, data: bytes, start: int, opening_end: int,
+             inside_end: int) -> frozenset[bytes] | None:
     """The namespace prefixes the worksheet binds, when expat, reading the part without the inside of the
     ``<sheetData>`` found at ``start``, finds it there as the worksheet's own and no cell anywhere else (else
     None); a DTD is refused and broken XML reported as the streaming reader would."""
-    rest = data[:opening_end] + (data[inside_end:closing_end] if closing_end > opening_end else b"") + \
-        data[closing_end:]
+    rest = data[:opening_end] + data[inside_end:]
     seen: list[tuple[str, int, int]] = []
     bound: set[bytes] = set()
     depth = 0

@@ -66,16 +66,16 @@ def save(document, out: Path | str) -> None:
     package = io.BytesIO()
     document.save(package)
     with zipfile.ZipFile(package) as source:
-        if _MARKS.search(source.read(DOCUMENT_PART)) is None:  # no table kept back: the package as it is
+        document_xml = source.read(DOCUMENT_PART)
+        if _MARKS.search(document_xml) is None:  # no table kept back: the package as it is
             Path(out).write_bytes(package.getvalue())
             return
         with zipfile.ZipFile(str(out), "w", zipfile.ZIP_DEFLATED) as target:
             for info in source.infolist():
-                data = source.read(info)
                 if info.filename != DOCUMENT_PART:
-                    target.writestr(info.filename, data)
+                    target.writestr(info.filename, source.read(info))
                     continue
-                pieces = _MARKS.split(data)  # text, then each mark's length and packed table, then text...
+                pieces = _MARKS.split(document_xml)  # text, then each mark's length and packed table, then text...
                 sizes, tables = [int(n) for n in pieces[1::3]], pieces[2::3]
                 entry = _entry(info.filename)
                 entry.file_size = sum(len(text) for text in pieces[0::3]) + sum(sizes)
